@@ -1,0 +1,41 @@
+"""The Scrapy item for a listing and its ItemLoader; the fields are those of sourcefinder.schema."""
+
+from __future__ import annotations
+
+import scrapy
+from itemloaders.processors import Identity, MapCompose, TakeFirst
+
+from sourcefinder.schema import FIELDS, PIPELINE_FIELDS
+
+_LIST_FIELDS = {"price_tiers", "badges", "image_urls", "images", "image_hashes"}
+
+
+def _strip(value: object) -> object:
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+class Listing(scrapy.Item):
+    """One product listing, retail or factory (see docs/schema.md)."""
+
+    locals().update({name: scrapy.Field() for name in FIELDS + PIPELINE_FIELDS})
+
+
+class ListingLoader(scrapy.loader.ItemLoader):
+    """Loads a Listing: single values take the first non-empty value, list fields keep every value."""
+
+    default_item_class = Listing
+    default_input_processor = MapCompose(_strip)
+    default_output_processor = TakeFirst()
+    attributes_in = Identity()
+
+    locals().update({f"{name}_out": Identity() for name in _LIST_FIELDS})
+    locals().update({f"{name}_in": Identity() for name in _LIST_FIELDS - {"image_urls", "badges"}})
+
+
+def listing_from_dict(data: dict) -> Listing:
+    """Build a Listing through the loader from a parser's plain dict."""
+    loader = ListingLoader()
+    for name, value in data.items():
+        if name in Listing.fields and value is not None:
+            loader.add_value(name, value)
+    return loader.load_item()
