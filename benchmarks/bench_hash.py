@@ -1,0 +1,218 @@
+"""Benchmark image hashing on synthetic product photos: speed, fidelity to imagehash, robustness.
+
+Makes 1,000 seeded 800x800 product-like JPEGs in a temp dir, then reports
+1. throughput of the baseline ``imagehash.phash(Image.open(p))`` vs ``hash_files`` (every hash the
+   matcher uses, draft-mode decode, border trim, process pool) and the ratio;
+2. the Hamming distance between our draft-mode phash and imagehash's full-decode phash;
+3. per hash, the distance between an original and its retail edits (border, crop, watermark, ...)
+   against the distance between different products.
+
+Run from the repository root: python -m benchmarks.bench_hash [--images 1000] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import imagehash
+import numpy as np
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageOps
+
+from sourcefinder.hashing import HASHES, hash_files, open_image, trim_border
+
+SIZE = 800
+
+
+def _gradient(size: tuple[int, int], top: tuple[int, ...], bottom: tuple[int, ...]) -> Image.Image:
+    ramp = np.linspace(0.0, 1.0, size[1])[:, None, None]
+    rows = (1 - ramp) * np.array(top) + ramp * np.array(bottom)
+    return Image.fromarray(np.repeat(rows, size[0], axis=1).astype(np.uint8), "RGB")
+
+
+def _background(rng: random.Random) -> Image.Image:
+    kind = rng.choice(["white", "white", "studio", "scene"])
+    if kind == "white":
+        return Image.new("RGB", (SIZE, SIZE), (255, 255, 255))
+    if kind == "studio":
+        base = tuple(rng.randint(200, 250) for _ in range(3))
+        return _gradient((SIZE, SIZE), base, tuple(c - 40 for c in base))
+    noise = np.random.default_rng(rng.randint(0, 2**32)).normal(0, 1, (SIZE // 40, SIZE // 40, 3))
+    scene = Image.fromarray(np.clip(128 + 60 * noise, 0, 255).astype(np.uint8), "RGB")
+    return scene.resize((SIZE, SIZE), Image.BICUBIC).filter(ImageFilter.GaussianBlur(6))
+
+
+def _colour(rng: random.Random) -> tuple[int, int, int]:
+    return (rng.randint(0, 255), rng.randint(0, 255), rng.randint(0, 255))
+
+
+def product_photo(seed: int) -> Image.Image:
+    """A seeded 800x800 product-like photo: background, shaded product body, details, label, shadow."""
+    rng = random.Random(seed)
+    img = _background(rng)
+    cx, cy = SIZE // 2 + rng.randint(-80, 80), SIZE // 2 + rng.randint(-60, 60)
+    w, h = rng.randint(180, 340), rng.randint(180, 340)
+    shadow = Image.new("L", (SIZE, SIZE), 0)
+    ImageDraw.Draw(shadow).ellipse((cx - w, cy + h - 30, cx + w, cy + h + 30), fill=110)
+    img.paste((60, 60, 60), mask=shadow.filter(ImageFilter.GaussianBlur(18)))
+    body_colour = _colour(rng)
+    body = _gradient((SIZE, SIZE), body_colour, tuple(c // 3 for c in body_colour))
+    mask = Image.new("L", (SIZE, SIZE), 0)
+    draw = ImageDraw.Draw(mask)
+    box = (cx - w, cy - h, cx + w, cy + h)
+    shape = rng.choice(["ellipse", "rounded", "polygon"])
+    if shape == "ellipse":
+        draw.ellipse(box, fill=255)
+    elif shape == "rounded":
+        draw.rounded_rectangle(box, radius=rng.randint(10, 120), fill=255)
+    else:
+        points = [
+            (cx + w * np.cos(a) * rng.uniform(0.6, 1), cy + h * np.sin(a) * rng.uniform(0.6, 1))
+            for a in np.linspace(0, 2 * np.pi, rng.randint(5, 9), endpoint=False)
+        ]
+        draw.polygon(points, fill=255)
+    img.paste(body, mask=mask.filter(ImageFilter.GaussianBlur(1.5)))
+    draw = ImageDraw.Draw(img)
+    for _ in range(rng.randint(2, 6)):
+        x, y, r = cx + rng.randint(-w // 2, w // 2), cy + rng.randint(-h // 2, h // 2), rng.randint(8, 60)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=_colour(rng))
+    for _ in range(rng.randint(0, 4)):
+        y = cy + rng.randint(-h // 2, h // 2)
+        draw.rectangle((cx - w // 2, y, cx + w // 2, y + rng.randint(4, 24)), fill=_colour(rng))
+    draw.text((cx - w // 2, cy + h // 3), f"MODEL {seed % 9973}", fill=_colour(rng), font_size=rng.randint(24, 56))
+    noise = np.random.default_rng(seed).normal(0, 3, (SIZE, SIZE, 3))
+    return Image.fromarray(np.clip(np.asarray(img) + noise, 0, 255).astype(np.uint8), "RGB")
+
+
+def _jpeg(img: Image.Image, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    img.convert("RGB").save(buffer, "JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+def _border(img: Image.Image, rng: random.Random) -> Image.Image:
+    width = int(img.width * rng.uniform(0.04, 0.12))
+    return ImageOps.expand(img, border=width, fill=rng.choice([(255, 255, 255), (200, 20, 30), (20, 20, 20)]))
+
+
+def _crop(img: Image.Image, rng: random.Random) -> Image.Image:
+    cut = [int(img.width * rng.uniform(0, 0.04)) for _ in range(4)]
+    return img.crop((cut[0], cut[1], img.width - cut[2], img.height - cut[3]))
+
+
+def _watermark(img: Image.Image, rng: random.Random) -> Image.Image:
+    layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    draw.text((img.width * 0.1, img.height * 0.45), "SHOP 旗舰店 %d" % rng.randint(0, 999), fill=(255, 255, 255, 140), font_size=img.width // 12)
+    draw.rectangle((img.width * 0.7, 0, img.width, img.height * 0.1), fill=(220, 0, 0, 230))
+    return Image.alpha_composite(img.convert("RGBA"), layer).convert("RGB")
+
+
+def _tone(img: Image.Image, rng: random.Random) -> Image.Image:
+    img = ImageEnhance.Brightness(img).enhance(rng.uniform(0.85, 1.15))
+    img = ImageEnhance.Contrast(img).enhance(rng.uniform(0.85, 1.2))
+    return ImageEnhance.Color(img).enhance(rng.uniform(0.7, 1.3))
+
+
+EDITS: dict[str, Callable[[Image.Image, random.Random], Image.Image]] = {
+    "resize+q70": lambda img, rng: img.resize((rng.randint(400, 750),) * 2, Image.BICUBIC),
+    "border": _border,
+    "crop<=8%": _crop,
+    "watermark": _watermark,
+    "tone": _tone,
+    "mirror": lambda img, rng: ImageOps.mirror(img),
+    "all": lambda img, rng: _border(_watermark(_tone(_crop(img, rng), rng), rng), rng).resize((640, 640)),
+}
+
+
+def make_photos(folder: Path, count: int) -> list[Path]:
+    """Write ``count`` seeded product photos as JPEG (quality 88) and return their paths."""
+    paths = []
+    for seed in range(count):
+        path = folder / f"p{seed:05d}.jpg"
+        product_photo(seed).save(path, "JPEG", quality=88)
+        paths.append(path)
+    return paths
+
+
+def bench_throughput(paths: list[Path], workers: int) -> None:
+    start = time.perf_counter()
+    for path in paths:
+        imagehash.phash(Image.open(path))
+    baseline = len(paths) / (time.perf_counter() - start)
+    start = time.perf_counter()
+    results = hash_files(paths, workers=workers)
+    ours = len(paths) / (time.perf_counter() - start)
+    print(f"baseline imagehash.phash(Image.open(p)), 1 process: {baseline:8.1f} images/s")
+    print(f"hash_files ({', '.join(HASHES)}), {workers} workers: {ours:8.1f} images/s")
+    print(f"ratio: {ours / baseline:.2f}x  (errors: {sum(isinstance(r, Exception) for r in results)})")
+    start = time.perf_counter()
+    hash_files(paths, workers=1)
+    print(f"hash_files, 1 worker (no pool): {len(paths) / (time.perf_counter() - start):8.1f} images/s")
+
+
+def bench_fidelity(paths: list[Path]) -> None:
+    distances = np.array(
+        [imagehash.phash(Image.open(p)) - HASHES["phash"](open_image(p)) for p in paths], dtype=int
+    )
+    counts = np.bincount(distances)
+    print(f"draft-mode phash vs imagehash.phash(Image.open(p)) on {len(paths)} JPEGs (no trim):")
+    print(f"  mean {distances.mean():.2f} bits, max {distances.max()} bits, histogram {dict(enumerate(counts))}")
+
+
+def _hashes(img: Image.Image, quality: int, trim: bool = True) -> dict[str, imagehash.ImageHash]:
+    """Every hash of ``img`` saved as a JPEG, as compute_hashes does it but keeping ImageHash objects."""
+    small = open_image(_jpeg(img, quality))
+    small = trim_border(small) if trim else small
+    return {name: fn(small) for name, fn in HASHES.items()}
+
+
+def bench_robustness(count: int) -> None:
+    rng = random.Random(7)
+    originals = [product_photo(100_000 + seed) for seed in range(count)]
+    base = [_hashes(img, 88) for img in originals]
+    untrimmed = [_hashes(img, 88, trim=False) for img in originals]
+    names = list(HASHES)
+    print(f"distance original -> edited copy, {count} products; 'untrimmed' hashes without trim_border")
+    print(f"{'edit':<12} " + " ".join(f"{n + ' med/p95/max':>26}" for n in names))
+    for edit, fn in EDITS.items():
+        copies = [_hashes(fn(img, rng), 70) for img in originals]
+        row = []
+        for name in names:
+            source = "phash_mirror" if edit == "mirror" and name == "phash" else name
+            d = np.array([c[name] - b[source] for c, b in zip(copies, base, strict=True)])
+            row.append(f"{int(np.median(d)):>3} /{int(np.percentile(d, 95)):>3} /{d.max():>3}")
+        print(f"{edit:<12} " + " ".join(f"{r:>26}" for r in row))
+        if edit == "border":
+            d = [_hashes(fn(img, rng), 70, trim=False)["phash"] - u["phash"] for img, u in zip(originals, untrimmed, strict=True)]
+            print(f"{'  untrimmed':<12} phash med {int(np.median(d))}, min {min(d)}")
+    print("distance between different products (all pairs):")
+    for name in names:
+        values = np.array([[a[name] - b[name] for b in base] for a in base])
+        d = values[np.triu_indices(count, 1)]
+        print(f"  {name:<13} min {d.min():>3}  p1 {np.percentile(d, 1):5.1f}  p5 {np.percentile(d, 5):5.1f}  median {np.median(d):5.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--images", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--products", type=int, default=150, help="products for the robustness table")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        paths = make_photos(Path(folder), args.images)
+        size = sum(p.stat().st_size for p in paths) / len(paths) / 1024
+        print(f"made {len(paths)} {SIZE}x{SIZE} JPEGs (mean {size:.0f} KiB) in {time.perf_counter() - start:.1f} s")
+        bench_throughput(paths, args.workers)
+        bench_fidelity(paths)
+    bench_robustness(args.products)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Item pipelines: validation, images, hashing, SQLite storage (in that order, see settings)."""

@@ -1,0 +1,210 @@
+"""The SQLite store: listings, their price history, crawl runs and matches (sqlite-utils)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from sourcefinder.schema import listing_id, now_iso
+
+DEFAULT_DB = "data/sourcefinder.db"
+JSON_COLUMNS = ("price_tiers", "badges", "attributes", "image_urls", "image_hashes")
+
+LISTING_COLUMNS: dict[str, type] = {
+    "id": str,
+    "source": str,
+    "role": str,
+    "item_id": str,
+    "url": str,
+    "title": str,
+    "price": float,
+    "currency": str,
+    "price_tiers": str,
+    "moq": int,
+    "shipping_fee": float,
+    "seller": str,
+    "location": str,
+    "badges": str,
+    "sales": int,
+    "category": str,
+    "attributes": str,
+    "image_urls": str,
+    "image_phash": str,
+    "image_hashes": str,
+    "crawled_at": str,
+    "first_seen": str,
+    "updated_at": str,
+    "content_hash": str,
+    "matched_hash": str,
+}
+
+
+def default_db_path() -> str:
+    """The database path: $SOURCEFINDER_DB, else data/sourcefinder.db."""
+    return os.environ.get("SOURCEFINDER_DB") or DEFAULT_DB
+
+
+def open_db(path: str | Path | None = None) -> sqlite_utils.Database:
+    """Open (and create or migrate) the database at ``path``."""
+    path = Path(path or default_db_path())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA busy_timeout=10000")
+    db.execute("PRAGMA synchronous=NORMAL")
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create the tables and indexes that are missing."""
+    db["listings"].create(LISTING_COLUMNS, pk="id", if_not_exists=True, not_null={"source", "role", "title"})
+    db["listings"].create_index(["role"], if_not_exists=True)
+    db["price_history"].create(
+        {"listing_id": str, "price": float, "shipping_fee": float, "seen_at": str},
+        if_not_exists=True,
+        foreign_keys=[("listing_id", "listings", "id")],
+    )
+    db["price_history"].create_index(["listing_id", "seen_at"], if_not_exists=True)
+    db["runs"].create(
+        {
+            "id": int,
+            "spider": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "items_stored": int,
+            "items_new": int,
+            "items_updated": int,
+            "prices_changed": int,
+            "items_dropped": int,
+            "pages_blocked": int,
+            "image_errors": int,
+            "errors": int,
+            "message": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["matches"].create(
+        {
+            "retail_id": str,
+            "factory_id": str,
+            "confidence": float,
+            "image_distance": int,
+            "title_similarity": float,
+            "agreeing": str,
+            "conflicting": str,
+            "matched_at": str,
+        },
+        pk=("retail_id", "factory_id"),
+        if_not_exists=True,
+    )
+    db["matches"].create_index(["factory_id"], if_not_exists=True)
+
+
+def _content_hash(listing: dict[str, Any]) -> str:
+    """A digest of what the matcher reads, to tell a changed listing from an unchanged one."""
+    keys = ("title", "attributes", "image_urls", "image_phash", "role")
+    blob = json.dumps([listing.get(k) for k in keys], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha1(blob.encode()).hexdigest()
+
+
+def to_row(listing: dict[str, Any]) -> dict[str, Any]:
+    """A normalised listing as a listings row (JSON columns serialised)."""
+    row = {k: v for k, v in listing.items() if k in LISTING_COLUMNS}
+    row["id"] = listing_id(listing["source"], listing["item_id"])
+    for column in JSON_COLUMNS:
+        if column in row and row[column] is not None:
+            row[column] = json.dumps(row[column], ensure_ascii=False)
+    row["content_hash"] = _content_hash(listing)
+    return row
+
+
+def from_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A listings row with its JSON columns decoded."""
+    out = dict(row)
+    for column in JSON_COLUMNS:
+        if isinstance(out.get(column), str):
+            out[column] = json.loads(out[column])
+    return out
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What saving a listing did."""
+
+    new: bool
+    price_changed: bool
+
+
+def save_listing(db: sqlite_utils.Database, listing: dict[str, Any]) -> Saved:
+    """Upsert one normalised listing and record a price-history row when its price changes."""
+    row = to_row(listing)
+    seen = row.get("crawled_at") or now_iso()
+    old = next(db.query("select price, shipping_fee, content_hash from listings where id = ?", [row["id"]]), None)
+    row["updated_at"] = seen
+    if old is None:
+        row["first_seen"] = seen
+    with db.conn:
+        db["listings"].upsert(row, pk="id", alter=True)
+        changed = old is None or (old["price"], old["shipping_fee"]) != (row["price"], row.get("shipping_fee"))
+        if changed:
+            db["price_history"].insert(
+                {
+                    "listing_id": row["id"],
+                    "price": row["price"],
+                    "shipping_fee": row.get("shipping_fee"),
+                    "seen_at": seen,
+                }
+            )
+    return Saved(new=old is None, price_changed=old is not None and changed)
+
+
+def listings(db: sqlite_utils.Database, role: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every stored listing (of one role), decoded."""
+    where, args = ("role = ?", [role]) if role else (None, None)
+    for row in db["listings"].rows_where(where, args, order_by="id"):
+        yield from_row(row)
+
+
+def start_run(db: sqlite_utils.Database, spider: str) -> int:
+    """Record the start of a crawl run and return its id."""
+    return db["runs"].insert({"spider": spider, "started_at": now_iso(), "status": "running"}).last_pk
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, status: str, counts: dict[str, Any]) -> None:
+    """Record how a crawl run ended, with its counts."""
+    db["runs"].update(run_id, {"finished_at": now_iso(), "status": status, **counts}, alter=True)
+
+
+def replace_matches(
+    db: sqlite_utils.Database, retail_ids: Iterable[str], matches: Iterable[dict[str, Any]]
+) -> int:
+    """Replace the stored matches of the given retail listings with ``matches``; return how many."""
+    rows = []
+    for match in matches:
+        row = dict(match)
+        for column in ("agreeing", "conflicting"):
+            row[column] = json.dumps(row.get(column) or [], ensure_ascii=False)
+        rows.append(row)
+    ids = list(retail_ids)
+    with db.conn:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            db.execute(f"delete from matches where retail_id in ({','.join('?' * len(chunk))})", chunk)
+        db["matches"].insert_all(rows, pk=("retail_id", "factory_id"), replace=True, batch_size=1000)
+    return len(rows)
+
+
+def mark_matched(db: sqlite_utils.Database) -> None:
+    """Remember that every listing's current content has been matched."""
+    with db.conn:
+        db.execute("update listings set matched_hash = content_hash where matched_hash is not content_hash")

@@ -1,0 +1,468 @@
+"""Product photos for the demo marketplace: studio shots rendered with PIL, and the edits resellers make.
+
+A shape is a list of primitives in the unit square; the renderer draws them in the product colour,
+shades the body (rounded edges, light from the top left), adds a soft shadow on a light studio
+background and a seeded decoration pattern. Everything is deterministic for a given ``Design``.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+from dataclasses import dataclass, replace
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
+
+SIZE = 600
+_SUPER = 2  # shapes are drawn at twice the size, then reduced, for smooth edges
+JPEG_QUALITY = 90
+
+Colour = tuple[int, int, int]
+
+# (primitive, coordinates in the unit square, role[, width]); roles are coloured by _role_colour.
+# "pie" is the lower half of an ellipse, "line" a polyline of the given width, "ring" an ellipse outline.
+SHAPES: dict[str, list[tuple]] = {
+    "spoon": [
+        ("ellipse", (0.04, 0.30, 0.46, 0.70), "body"),
+        ("poly", ((0.40, 0.45), (0.93, 0.47), (0.93, 0.53), (0.40, 0.55)), "body"),
+        ("ellipse", (0.88, 0.455, 0.98, 0.545), "body"),
+        ("ellipse", (0.09, 0.36, 0.41, 0.64), "shade"),
+        ("ellipse", (0.13, 0.39, 0.24, 0.47), "light"),
+    ],
+    "bowl": [
+        ("pie", (0.06, 0.08, 0.94, 0.86), "body"),
+        ("rect", (0.36, 0.84, 0.64, 0.90), "shade"),
+        ("ellipse", (0.06, 0.38, 0.94, 0.56), "shade"),
+        ("ring", (0.06, 0.38, 0.94, 0.56), "accent", 0.012),
+        ("ellipse", (0.16, 0.58, 0.30, 0.70), "light"),
+    ],
+    "plate": [
+        ("ellipse", (0.02, 0.22, 0.98, 0.78), "body"),
+        ("ring", (0.06, 0.25, 0.94, 0.75), "accent", 0.012),
+        ("ellipse", (0.20, 0.33, 0.80, 0.67), "shade"),
+        ("ellipse", (0.24, 0.35, 0.76, 0.65), "body"),
+        ("ellipse", (0.30, 0.38, 0.44, 0.45), "light"),
+    ],
+    "bedding": [
+        ("rect", (0.04, 0.46, 0.96, 0.88), "body"),
+        ("rect", (0.08, 0.30, 0.92, 0.50), "body"),
+        ("rrect", (0.10, 0.10, 0.48, 0.32), "accent"),
+        ("rrect", (0.52, 0.10, 0.90, 0.32), "accent"),
+        ("line", ((0.04, 0.67), (0.96, 0.67)), "shade", 0.01),
+        ("line", ((0.08, 0.40), (0.92, 0.40)), "shade", 0.008),
+    ],
+    "boot": [
+        ("poly", ((0.30, 0.04), (0.62, 0.04), (0.64, 0.54), (0.88, 0.66), (0.96, 0.78), (0.96, 0.87),
+                  (0.24, 0.87), (0.24, 0.55)), "body"),
+        ("rect", (0.21, 0.85, 0.98, 0.95), "dark"),
+        ("rect", (0.28, 0.04, 0.64, 0.10), "shade"),
+        ("line", ((0.40, 0.18), (0.56, 0.18)), "light", 0.012),
+        ("line", ((0.40, 0.28), (0.57, 0.28)), "light", 0.012),
+        ("line", ((0.40, 0.38), (0.58, 0.38)), "light", 0.012),
+        ("line", ((0.41, 0.48), (0.60, 0.48)), "light", 0.012),
+        ("line", ((0.64, 0.56), (0.92, 0.72)), "accent", 0.012),
+    ],
+    "ring_light": [
+        ("line", ((0.50, 0.70), (0.50, 0.96)), "dark", 0.025),
+        ("poly", ((0.30, 0.98), (0.50, 0.92), (0.70, 0.98)), "dark"),
+        ("ring", (0.14, 0.04, 0.86, 0.76), "body", 0.09),
+        ("ring", (0.19, 0.09, 0.81, 0.71), "light", 0.03),
+        ("rrect", (0.42, 0.22, 0.58, 0.58), "dark"),
+        ("rrect", (0.44, 0.25, 0.56, 0.55), "accent"),
+    ],
+    "tripod": [
+        ("line", ((0.50, 0.22), (0.14, 0.96)), "body", 0.025),
+        ("line", ((0.50, 0.22), (0.86, 0.96)), "body", 0.025),
+        ("line", ((0.50, 0.22), (0.52, 0.98)), "body", 0.025),
+        ("line", ((0.50, 0.10), (0.50, 0.46)), "shade", 0.03),
+        ("rrect", (0.36, 0.04, 0.64, 0.14), "dark"),
+        ("rect", (0.46, 0.44, 0.54, 0.50), "accent"),
+        ("line", ((0.32, 0.58), (0.68, 0.58)), "metal", 0.012),
+    ],
+    "phone_holder": [
+        ("rrect", (0.44, 0.78, 0.56, 0.97), "body"),
+        ("rrect", (0.26, 0.06, 0.74, 0.84), "dark"),
+        ("rrect", (0.29, 0.09, 0.71, 0.81), "accent"),
+        ("rrect", (0.16, 0.34, 0.30, 0.56), "body"),
+        ("rrect", (0.70, 0.34, 0.84, 0.56), "body"),
+        ("ellipse", (0.40, 0.62, 0.60, 0.82), "body"),
+        ("ellipse", (0.46, 0.68, 0.54, 0.76), "light"),
+    ],
+    "car_charger": [
+        ("rrect", (0.34, 0.16, 0.66, 0.88), "body"),
+        ("ellipse", (0.32, 0.10, 0.68, 0.24), "shade"),
+        ("ring", (0.32, 0.10, 0.68, 0.24), "accent", 0.018),
+        ("rect", (0.41, 0.34, 0.59, 0.40), "dark"),
+        ("rrect", (0.43, 0.46, 0.57, 0.52), "dark"),
+        ("ellipse", (0.45, 0.86, 0.55, 0.96), "metal"),
+        ("line", ((0.37, 0.30), (0.37, 0.80)), "light", 0.012),
+    ],
+    "mat_roll": [
+        ("rect", (0.06, 0.34, 0.84, 0.76), "body"),
+        ("ellipse", (0.76, 0.34, 0.96, 0.76), "shade"),
+        ("ring", (0.80, 0.42, 0.92, 0.68), "body", 0.012),
+        ("ring", (0.83, 0.48, 0.89, 0.62), "body", 0.010),
+        ("rect", (0.30, 0.32, 0.36, 0.78), "dark"),
+        ("rect", (0.56, 0.32, 0.62, 0.78), "dark"),
+        ("line", ((0.08, 0.40), (0.80, 0.40)), "light", 0.012),
+    ],
+    "rope": [
+        ("line", ((0.15, 0.42), (0.18, 0.66), (0.30, 0.84), (0.50, 0.90), (0.70, 0.84), (0.82, 0.66),
+                  (0.85, 0.42)), "body", 0.018),
+        ("rrect", (0.09, 0.08, 0.21, 0.44), "accent"),
+        ("rrect", (0.79, 0.08, 0.91, 0.44), "accent"),
+        ("rect", (0.11, 0.20, 0.19, 0.26), "dark"),
+        ("rect", (0.81, 0.20, 0.89, 0.26), "dark"),
+    ],
+    "cable_coil": [
+        ("ring", (0.12, 0.20, 0.82, 0.86), "body", 0.03),
+        ("ring", (0.18, 0.26, 0.78, 0.82), "body", 0.03),
+        ("ring", (0.24, 0.30, 0.74, 0.78), "body", 0.03),
+        ("line", ((0.74, 0.54), (0.86, 0.30), (0.88, 0.14)), "body", 0.03),
+        ("rrect", (0.83, 0.04, 0.94, 0.18), "body"),
+        ("rect", (0.855, 0.00, 0.915, 0.05), "metal"),
+        ("line", ((0.16, 0.50), (0.08, 0.74), (0.10, 0.90)), "body", 0.03),
+        ("rrect", (0.04, 0.88, 0.16, 0.99), "body"),
+    ],
+    "charger_brick": [
+        ("rect", (0.35, 0.08, 0.42, 0.28), "metal"),
+        ("rect", (0.58, 0.08, 0.65, 0.28), "metal"),
+        ("rrect", (0.20, 0.24, 0.80, 0.88), "body"),
+        ("rect", (0.24, 0.24, 0.76, 0.30), "shade"),
+        ("rrect", (0.40, 0.62, 0.60, 0.68), "dark"),
+        ("ellipse", (0.45, 0.42, 0.55, 0.52), "accent"),
+        ("line", ((0.26, 0.36), (0.26, 0.80)), "light", 0.012),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Design:
+    """How one product looks: its shape, proportions, decoration and photo set-up."""
+
+    shape: str
+    colour: Colour
+    accent: Colour
+    pattern: str
+    pattern_colour: Colour
+    pattern_scale: float
+    stretch: tuple[float, float]
+    angle: float
+    offset: tuple[float, float]
+    scale: float
+    backdrop: Colour
+    seed: int
+
+
+@dataclass(frozen=True)
+class View:
+    """One photo of a product: zoom, extra turn, shift, copies side by side, backdrop colour."""
+
+    zoom: float = 1.0
+    turn: float = 0.0
+    shift: tuple[float, float] = (0.0, 0.0)
+    copies: int = 1
+    backdrop: Colour | None = None
+
+
+def random_design(rng: random.Random, shape: str, colour: Colour, accent: Colour, pattern: str) -> Design:
+    """A new look for a product of the given shape."""
+    tint = rng.randint(-6, 6)
+    return Design(
+        shape=shape,
+        colour=colour,
+        accent=accent,
+        pattern=pattern,
+        pattern_colour=_contrast(accent, colour),
+        pattern_scale=rng.uniform(0.6, 1.5),
+        stretch=(rng.uniform(0.82, 1.12), rng.uniform(0.82, 1.12)),
+        angle=rng.uniform(-32, 32),
+        offset=(rng.uniform(-0.06, 0.06), rng.uniform(-0.05, 0.05)),
+        scale=rng.uniform(0.78, 1.0),
+        backdrop=(246 + tint // 2, 244 + tint // 3, 240 - tint),
+        seed=rng.getrandbits(32),
+    )
+
+
+def views_for(rng: random.Random, count: int) -> list[View]:
+    """The photo set of an offer: the main shot, then close-ups, other angles, pairs and coloured backdrops."""
+    extras = [
+        View(zoom=rng.uniform(1.5, 1.9), shift=(rng.uniform(-0.2, 0.2), rng.uniform(-0.15, 0.15))),
+        View(turn=rng.choice((-1, 1)) * rng.uniform(35, 70), zoom=0.85),
+        View(copies=2, zoom=0.62),
+        View(backdrop=rng.choice(((222, 206, 186), (206, 220, 226), (228, 220, 236), (214, 226, 208)))),
+    ]
+    rng.shuffle(extras)
+    return [View()] + extras[: count - 1]
+
+
+def _contrast(accent: Colour, colour: Colour) -> Colour:
+    if _luma(accent) - _luma(colour) > 40 or _luma(colour) - _luma(accent) > 40:
+        return accent
+    return (250, 250, 245) if _luma(colour) < 128 else (50, 50, 56)
+
+
+def _luma(c: Colour) -> float:
+    return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]
+
+
+def _scaled(c: Colour, factor: float) -> Colour:
+    return tuple(max(0, min(255, round(v * factor))) for v in c)  # type: ignore[return-value]
+
+
+def _role_colour(role: str, design: Design) -> Colour:
+    return {
+        "body": design.colour,
+        "shade": _scaled(design.colour, 0.82),
+        "accent": design.accent,
+        "dark": (40, 40, 44),
+        "metal": (186, 189, 194),
+        "light": (255, 255, 250),
+    }[role]
+
+
+def _draw_primitive(draw: ImageDraw.ImageDraw, prim: tuple, to_px, width_px: float, fill) -> None:
+    kind, coords, _role, *rest = prim
+    if kind in ("poly", "line"):
+        points = [to_px(x, y) for x, y in coords]
+    else:
+        (x0, y0), (x1, y1) = to_px(coords[0], coords[1]), to_px(coords[2], coords[3])
+        box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+    width = max(1, round(rest[0] * width_px)) if rest else 0
+    if kind == "ellipse":
+        draw.ellipse(box, fill=fill)
+    elif kind == "rect":
+        draw.rectangle(box, fill=fill)
+    elif kind == "rrect":
+        draw.rounded_rectangle(box, radius=min(box[2] - box[0], box[3] - box[1]) * 0.22, fill=fill)
+    elif kind == "pie":
+        draw.pieslice(box, 0, 180, fill=fill)
+    elif kind == "ring":
+        draw.ellipse(box, outline=fill, width=width)
+    elif kind == "poly":
+        draw.polygon(points, fill=fill)
+    elif kind == "line":
+        draw.line(points, fill=fill, width=width, joint="curve")
+        radius = width / 2
+        for x, y in (points[0], points[-1]):
+            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=fill)
+
+
+def _pattern_layer(design: Design, size: int) -> Image.Image:
+    """The decoration printed on the product body, as an RGBA layer (transparent where plain)."""
+    layer = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    colour = (*design.pattern_colour, 215)
+    step = max(8, round(size * 0.05 * design.pattern_scale))
+    rng = random.Random(design.seed)
+    if design.pattern == "stripes":
+        for x in range(-size, size * 2, step * 2):
+            draw.line([(x, 0), (x + size // 3, size)], fill=colour, width=max(2, step // 2))
+    elif design.pattern == "checks":
+        for v in range(0, size, step * 2):
+            draw.rectangle((v, 0, v + step // 2, size), fill=colour)
+            draw.rectangle((0, v, size, v + step // 2), fill=colour)
+    elif design.pattern == "dots":
+        for y in range(step // 2, size, step):
+            for x in range(step // 2 + (y // step % 2) * step // 2, size, step):
+                draw.ellipse((x - step * 0.2, y - step * 0.2, x + step * 0.2, y + step * 0.2), fill=colour)
+    elif design.pattern == "flowers":
+        for _ in range(int((size / step) ** 2 * 0.35)):
+            x, y, r = rng.uniform(0, size), rng.uniform(0, size), step * rng.uniform(0.25, 0.45)
+            for k in range(5):
+                a = 2 * math.pi * k / 5
+                px, py = x + r * math.cos(a), y + r * math.sin(a)
+                draw.ellipse((px - r * 0.55, py - r * 0.55, px + r * 0.55, py + r * 0.55), fill=colour)
+            draw.ellipse((x - r * 0.4, y - r * 0.4, x + r * 0.4, y + r * 0.4), fill=(250, 220, 90, 230))
+    elif design.pattern == "waves":
+        for y0 in range(0, size, step * 2):
+            pts = [(x, y0 + step * 0.5 * math.sin(x / step)) for x in range(0, size + 8, 8)]
+            draw.line(pts, fill=colour, width=max(2, step // 3))
+    elif design.pattern == "band":
+        y = size * rng.uniform(0.4, 0.6)
+        draw.rectangle((0, y, size, y + step * 1.2), fill=colour)
+    return layer
+
+
+def _object_layer(design: Design, view: View, size: int) -> Image.Image:
+    """The product (one or more copies) drawn flat in its colours, as an RGBA layer ``size`` wide."""
+    layer = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    body_mask = Image.new("L", (size, size), 0)
+    draw, mask_draw = ImageDraw.Draw(layer), ImageDraw.Draw(body_mask)
+    span = size * 0.72 * design.scale * view.zoom
+    sx, sy = design.stretch
+    for copy in range(view.copies):
+        centre_x = size * (0.5 + design.offset[0] + view.shift[0] + (copy - (view.copies - 1) / 2) * 0.42)
+        centre_y = size * (0.5 + design.offset[1] + view.shift[1])
+
+        def to_px(x: float, y: float, cx=centre_x, cy=centre_y) -> tuple[float, float]:
+            return cx + (x - 0.5) * span * sx, cy + (y - 0.5) * span * sy
+
+        for prim in SHAPES[design.shape]:
+            role = prim[2]
+            _draw_primitive(draw, prim, to_px, span, (*_role_colour(role, design), 255))
+            if role == "body":
+                _draw_primitive(mask_draw, prim, to_px, span, 255)
+    if design.pattern != "plain":
+        pattern = _pattern_layer(design, size)
+        pattern.putalpha(Image.composite(pattern.getchannel("A"), body_mask, body_mask))
+        layer.alpha_composite(pattern)
+    return layer.rotate(design.angle + view.turn, resample=Image.BICUBIC, center=(size / 2, size / 2))
+
+
+def _shifted(mask: Image.Image, dx: int, dy: int) -> Image.Image:
+    """The mask moved right by dx and down by dy (no wrap-around)."""
+    moved = Image.new("L", mask.size, 0)
+    moved.paste(mask, (dx, dy))
+    return moved
+
+
+def _soft(mask: Image.Image, radius: float) -> np.ndarray:
+    """A blurred copy of a mask as floats in 0..1 (blurred at a quarter size for speed)."""
+    small = mask.resize((mask.width // 4, mask.height // 4), Image.BILINEAR)
+    small = small.filter(ImageFilter.GaussianBlur(radius / 4))
+    return np.asarray(small.resize(mask.size, Image.BILINEAR), dtype=np.float32) / 255.0
+
+
+def _background(colour: Colour, size: int) -> np.ndarray:
+    """A studio sweep: lighter at the top, a soft floor below the middle."""
+    y = np.linspace(0.0, 1.0, size, dtype=np.float32)[:, None]
+    light = 1.03 - 0.07 * y - 0.03 * np.clip((y - 0.62) * 4, 0, 1)
+    return np.clip(np.asarray(colour, dtype=np.float32)[None, None, :] * light[..., None], 0, 255).repeat(
+        size, axis=1
+    )
+
+
+def render_product(design: Design, view: View | None = None) -> Image.Image:
+    """A 600x600 studio photo of the product."""
+    view = view or View()
+    layer = _object_layer(design, view, SIZE * _SUPER).resize((SIZE, SIZE), Image.LANCZOS)
+    alpha = layer.getchannel("A")
+    rgb = np.asarray(layer.convert("RGB"), dtype=np.float32)
+    a = np.asarray(alpha, dtype=np.float32)[..., None] / 255.0
+
+    rim = _soft(alpha, 22)[..., None]
+    yy, xx = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32) / SIZE
+    light = (1.10 - 0.22 * (xx + yy) / 2)[..., None]
+    shaded = rgb * (0.62 + 0.38 * rim) * light
+
+    shadow = _soft(_shifted(alpha, SIZE // 40, SIZE // 28), 26)[..., None]
+    backdrop = view.backdrop or design.backdrop
+    background = _background(backdrop, SIZE) * (1.0 - 0.38 * shadow)
+    out = background * (1.0 - a) + shaded * a
+    return Image.fromarray(np.clip(out, 0, 255).astype(np.uint8), "RGB")
+
+
+def jpeg_bytes(img: Image.Image, quality: int = JPEG_QUALITY) -> bytes:
+    """The image as baseline JPEG bytes (deterministic for a given Pillow version)."""
+    buffer = io.BytesIO()
+    img.convert("RGB").save(buffer, "JPEG", quality=quality, optimize=False, progressive=False)
+    return buffer.getvalue()
+
+
+def recolour(design: Design, colour: Colour) -> Design:
+    """The same design in another colour (a colour sibling)."""
+    return replace(design, colour=colour, pattern_colour=_contrast(design.accent, colour))
+
+
+# --- what resellers do to a factory photo ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Edit:
+    """How a reseller changed a photo; fields left at their defaults mean "not done"."""
+
+    width: int = SIZE
+    quality: int = 80
+    crop: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    brightness: float = 1.0
+    contrast: float = 1.0
+    saturation: float = 1.0
+    mirror: bool = False
+    border: int = 0
+    border_colour: Colour = (255, 255, 255)
+    watermark: str = ""
+    sticker: str = ""
+
+
+def random_edit(rng: random.Random, handle: str) -> Edit:
+    """A typical reseller edit: always resized and recompressed, plus a random mix of the other changes."""
+    crop_total = rng.uniform(0.02, 0.08) if rng.random() < 0.5 else 0.0
+    left, top = rng.uniform(0, crop_total), rng.uniform(0, crop_total)
+    toned = rng.random() < 0.5
+    return Edit(
+        width=rng.choice((440, 480, 500, 600, 640, 750, 800)),
+        quality=rng.randint(60, 85),
+        crop=(left, top, crop_total - left, crop_total - top),
+        brightness=rng.uniform(0.9, 1.12) if toned else 1.0,
+        contrast=rng.uniform(0.9, 1.12) if toned else 1.0,
+        saturation=rng.uniform(0.85, 1.2) if toned else 1.0,
+        mirror=rng.random() < 0.1,
+        border=rng.choice((8, 12, 16, 24)) if rng.random() < 0.25 else 0,
+        border_colour=rng.choice(((255, 255, 255), (250, 236, 236), (236, 240, 250), (30, 30, 30))),
+        watermark=f"@{handle}" if rng.random() < 0.5 else "",
+        sticker=rng.choice(("HOT", "SALE", "NEW", "2024")) if rng.random() < 0.12 else "",
+    )
+
+
+def light_edit(rng: random.Random, handle: str) -> Edit:
+    """A small edit: another factory re-posting a photo with its own mark, or a reseller's detail photo."""
+    return Edit(
+        width=rng.choice((560, 600, 640, 750)),
+        quality=rng.randint(78, 90),
+        crop=(0.02, 0.02, 0.02, 0.02) if rng.random() < 0.5 else (0.0, 0.0, 0.0, 0.0),
+        brightness=rng.uniform(0.96, 1.05),
+        watermark=handle if rng.random() < 0.5 else "",
+    )
+
+
+def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    return ImageFont.load_default(size=size)
+
+
+def apply_edit(img: Image.Image, edit: Edit) -> Image.Image:
+    """The photo as the reseller posts it (before JPEG compression at ``edit.quality``)."""
+    w, h = img.size
+    left, top, right, bottom = edit.crop
+    img = img.crop((round(w * left), round(h * top), round(w * (1 - right)), round(h * (1 - bottom))))
+    if edit.mirror:
+        img = ImageOps.mirror(img)
+    if edit.brightness != 1.0:
+        img = ImageEnhance.Brightness(img).enhance(edit.brightness)
+    if edit.contrast != 1.0:
+        img = ImageEnhance.Contrast(img).enhance(edit.contrast)
+    if edit.saturation != 1.0:
+        img = ImageEnhance.Color(img).enhance(edit.saturation)
+    inner = edit.width - 2 * edit.border
+    img = img.resize((inner, round(inner * img.height / img.width)), Image.LANCZOS)
+    if edit.border:
+        img = ImageOps.expand(img, border=edit.border, fill=edit.border_colour)
+    if edit.watermark or edit.sticker:
+        img = _overlay_text(img, edit)
+    return img
+
+
+def _overlay_text(img: Image.Image, edit: Edit) -> Image.Image:
+    overlay = Image.new("RGBA", img.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    w, h = img.size
+    if edit.watermark:
+        font = _font(max(14, w // 18))
+        box = draw.textbbox((0, 0), edit.watermark, font=font)
+        x, y = (w - (box[2] - box[0])) / 2, h * 0.72
+        draw.text((x, y), edit.watermark, font=font, fill=(255, 255, 255, 150), stroke_width=1,
+                  stroke_fill=(90, 90, 90, 110))
+    if edit.sticker:
+        font = _font(max(14, w // 16))
+        side = w // 5
+        draw.rectangle((w - side, 0, w, side * 0.55), fill=(220, 30, 40, 235))
+        draw.text((w - side + side * 0.12, side * 0.1), edit.sticker, font=font, fill=(255, 255, 255, 255))
+    return Image.alpha_composite(img.convert("RGBA"), overlay).convert("RGB")
+
+
+def edited_jpeg(source: bytes, edit: Edit) -> bytes:
+    """The JPEG bytes of a photo after a reseller's edit."""
+    with Image.open(io.BytesIO(source)) as img:
+        return jpeg_bytes(apply_edit(img.convert("RGB"), edit), edit.quality)

@@ -1,0 +1,188 @@
+"""Perceptual image hashes for matching retail photos to the factory photos they were made from.
+
+Every hash is 64 bits, stored as 16 lowercase hex digits (or as a signed 64-bit integer in SQLite).
+An image is decoded once, at reduced size (JPEG draft mode), its uniform border is trimmed, and then
+every hash in ``HASHES`` is computed from that one small image. See docs/hashing.md.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import imagehash
+import numpy as np
+from PIL import Image, ImageOps
+
+MAX_BYTES = 32 * 1024 * 1024
+"""Files larger than this are refused before decoding."""
+MAX_PIXELS = 64_000_000
+"""Images declaring more pixels than this (width x height, from the header) are refused."""
+DRAFT_SIZE = 64
+"""JPEGs are decoded at the smallest 1/2, 1/4 or 1/8 scale that keeps both sides >= this."""
+TRIM_TOLERANCE = 24
+"""A pixel belongs to a border when every channel is within this of the border colour."""
+TRIM_MIN_FRACTION = 0.97
+"""A row or column is border when at least this fraction of its pixels belong to it."""
+_UINT64_MASK = (1 << 64) - 1
+_INT64_LIMIT = 1 << 63
+
+Source = str | Path | bytes
+
+
+class ImageError(ValueError):
+    """An image that cannot be hashed; ``reason`` says why."""
+
+    @property
+    def reason(self) -> str:
+        return str(self.args[0])
+
+
+def _read(source: Source, max_bytes: int) -> bytes:
+    if isinstance(source, bytes):
+        data = source
+    else:
+        try:
+            size = os.stat(source).st_size
+            if size > max_bytes:
+                raise ImageError(f"file is {size} bytes, over the {max_bytes}-byte limit")
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            raise ImageError(f"cannot read file: {exc}") from exc
+    if len(data) > max_bytes:
+        raise ImageError(f"image is {len(data)} bytes, over the {max_bytes}-byte limit")
+    if not data:
+        raise ImageError("empty file")
+    return data
+
+
+def _flatten_alpha(img: Image.Image) -> Image.Image:
+    """Composite a transparent image onto white, as a shop page shows it."""
+    if img.mode not in ("RGBA", "LA", "PA") and "transparency" not in img.info:
+        return img
+    rgba = img.convert("RGBA")
+    return Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
+
+
+def open_image(
+    source: Source,
+    mode: str = "L",
+    draft_size: int = DRAFT_SIZE,
+    max_bytes: int = MAX_BYTES,
+    max_pixels: int = MAX_PIXELS,
+) -> Image.Image:
+    """Decode an image once, at reduced size when it is a JPEG, upright (EXIF) and in ``mode``.
+
+    Raises ImageError for files over ``max_bytes``, images declaring more than ``max_pixels``,
+    and anything PIL cannot decode completely (truncated, corrupt, not an image).
+    """
+    data = _read(source, max_bytes)
+    try:
+        img = Image.open(io.BytesIO(data))
+        width, height = img.size
+        if width * height > max_pixels:
+            raise ImageError(f"image declares {width}x{height} pixels, over the {max_pixels}-pixel limit")
+        img.draft(mode, (draft_size, draft_size))
+        img.load()
+        img = ImageOps.exif_transpose(img)
+        return _flatten_alpha(img).convert(mode)
+    except ImageError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise ImageError(f"decompression bomb: {exc}") from exc
+    except Exception as exc:  # PIL's decoders raise many types (OSError, SyntaxError, struct.error, ...)
+        raise ImageError(f"cannot decode image: {type(exc).__name__}: {exc}") from exc
+
+
+def _border_width(lines: np.ndarray, tolerance: int, min_fraction: float) -> int:
+    """How many of ``lines`` (outermost first; lines x length x channels) are uniform, one after another."""
+    median = np.median(lines, axis=1, keepdims=True)
+    close = np.all(np.abs(lines - median) <= tolerance, axis=-1)
+    uniform = close.mean(axis=1) >= min_fraction
+    return len(uniform) if uniform.all() else int(np.argmin(uniform))
+
+
+def trim_border(
+    img: Image.Image, tolerance: int = TRIM_TOLERANCE, min_fraction: float = TRIM_MIN_FRACTION
+) -> Image.Image:
+    """Cut every outer row and column that is near-uniform; an image without one, or all uniform, is returned as is."""
+    pixels = np.asarray(img, dtype=np.int16)
+    pixels = pixels[..., None] if pixels.ndim == 2 else pixels
+    columns = pixels.transpose(1, 0, 2)
+    top = _border_width(pixels, tolerance, min_fraction)
+    bottom = img.height - _border_width(pixels[::-1], tolerance, min_fraction)
+    left = _border_width(columns, tolerance, min_fraction)
+    right = img.width - _border_width(columns[::-1], tolerance, min_fraction)
+    if right - left < 2 or bottom - top < 2 or (left, top, right, bottom) == (0, 0, img.width, img.height):
+        return img
+    return img.crop((left, top, right, bottom))
+
+
+def phash_mirror(img: Image.Image) -> imagehash.ImageHash:
+    """The phash of the horizontally mirrored image, to find mirrored copies."""
+    return imagehash.phash(ImageOps.mirror(img))
+
+
+HASHES: dict[str, Callable[[Image.Image], imagehash.ImageHash]] = {
+    "phash": imagehash.phash,
+    "phash_mirror": phash_mirror,
+    "dhash": imagehash.dhash,
+}
+"""Every hash the matcher uses, by name; each takes a (trimmed, grey) image."""
+
+
+def hash_to_hex(value: imagehash.ImageHash) -> str:
+    """The 16 hex digits of a 64-bit ImageHash (as ``str(hash)``)."""
+    if value.hash.size != 64:
+        raise ValueError(f"not a 64-bit hash: {value.hash.size} bits")
+    return str(value)
+
+
+def _check_hex(text: str) -> str:
+    if len(text) != 16 or any(c not in "0123456789abcdefABCDEF" for c in text):
+        raise ValueError(f"not 16 hex digits: {text!r}")
+    return text.lower()
+
+
+def hex_to_hash(text: str) -> imagehash.ImageHash:
+    """The ImageHash (8x8 bits) of 16 hex digits."""
+    return imagehash.hex_to_hash(_check_hex(text))
+
+
+def hex_to_int64(text: str) -> int:
+    """16 hex digits as a SIGNED 64-bit integer (SQLite's INTEGER), e.g. ``ffffffffffffffff`` -> -1."""
+    value = int(_check_hex(text), 16)
+    return value - (1 << 64) if value >= _INT64_LIMIT else value
+
+
+def int64_to_hex(value: int) -> str:
+    """The 16 hex digits of a signed (or unsigned) 64-bit integer."""
+    if not -_INT64_LIMIT <= value <= _UINT64_MASK:
+        raise ValueError(f"not a 64-bit integer: {value}")
+    return f"{value & _UINT64_MASK:016x}"
+
+
+def compute_hashes(source: Source) -> dict[str, str]:
+    """Every hash in HASHES, as hex, from one decode and one border trim; raises ImageError."""
+    img = trim_border(open_image(source))
+    return {name: hash_to_hex(fn(img)) for name, fn in HASHES.items()}
+
+
+def _hash_or_error(source: Source) -> dict[str, str] | ImageError:
+    try:
+        return compute_hashes(source)
+    except ImageError as exc:
+        return exc
+
+
+def hash_files(paths: Sequence[Source], workers: int | None = None) -> list[dict[str, str] | ImageError]:
+    """compute_hashes for many files on a process pool, in order; a file that fails gives its ImageError."""
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(paths) < 2 * workers:
+        return [_hash_or_error(p) for p in paths]
+    chunksize = max(1, min(64, len(paths) // (workers * 4)))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_hash_or_error, paths, chunksize=chunksize))

@@ -1,0 +1,71 @@
+"""Downloader middleware that recognises anti-bot and login walls, backs off, and stops a blocked crawl."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.utils.asyncio import sleep
+from scrapy.utils.defer import deferred_from_coro
+
+from sourcefinder.walls import detect_wall
+
+logger = logging.getLogger(__name__)
+
+BLOCKED_MESSAGE = (
+    "{site} answered {count} requests in a row with an anti-bot or login wall ({reason}). "
+    "The crawl stops here so as not to hammer it. Slow down (-s DOWNLOAD_DELAY=10), crawl fewer pages, "
+    "or pass cookies exported from your own logged-in browser with --cookies cookies.txt."
+)
+
+
+class WallBlocked(IgnoreRequest):
+    """A request that still met a wall after its retries."""
+
+
+class WallMiddleware:
+    """Retry wall pages with growing back-off a bounded number of times; close the spider after many in a row."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.retries = settings.getint("SOURCEFINDER_WALL_RETRIES")
+        self.backoff = settings.getfloat("SOURCEFINDER_WALL_BACKOFF")
+        self.max_consecutive = settings.getint("SOURCEFINDER_WALL_MAX_CONSECUTIVE")
+        self.consecutive = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WallMiddleware:
+        return cls(crawler)
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        reason = detect_wall(response.body, response.url) if isinstance(response, TextResponse) else None
+        if reason is None:
+            self.consecutive = 0
+            return response
+        stats = self.crawler.stats
+        stats.inc_value("sourcefinder/pages_blocked")
+        self.consecutive += 1
+        logger.warning("Wall at %s: %s", response.url, reason)
+        if self.consecutive >= self.max_consecutive:
+            self._stop(request, reason)
+            raise WallBlocked(f"wall: {reason}")
+        attempt = request.meta.get("wall_retries", 0)
+        if attempt >= self.retries:
+            stats.inc_value("sourcefinder/pages_given_up")
+            raise WallBlocked(f"wall after {attempt} retries: {reason}")
+        await sleep(self.backoff * 2**attempt)
+        stats.inc_value("sourcefinder/wall_retries")
+        retry = request.replace(dont_filter=True)
+        retry.meta["wall_retries"] = attempt + 1
+        return retry
+
+    def _stop(self, request: Request, reason: str) -> None:
+        message = BLOCKED_MESSAGE.format(site=request.url.split("/")[2], count=self.consecutive, reason=reason)
+        logger.error(message)
+        self.crawler.stats.set_value("sourcefinder/blocked_message", message)
+        if self.crawler.engine is not None and self.crawler.spider is not None:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="blocked"))

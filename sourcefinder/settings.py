@@ -1,0 +1,54 @@
+"""Scrapy settings for sourcefinder: every crawl setting lives here (see README, "Crawling real sites")."""
+
+from sourcefinder import __version__
+from sourcefinder.db import default_db_path
+
+BOT_NAME = "sourcefinder"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Polite by default: an honest User-Agent, robots.txt obeyed, low concurrency and AutoThrottle.
+USER_AGENT = f"sourcefinder/{__version__} (+https://github.com/sourcefinder/sourcefinder; price comparison)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 2.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+# Bounded crawls: a spider never follows more than this many listing pages (0 = no limit).
+SOURCEFINDER_MAX_PAGES = 50
+
+# Anti-bot and login walls: retried with growing back-off, then the crawl stops (sourcefinder.middlewares).
+DOWNLOADER_MIDDLEWARES = {"sourcefinder.middlewares.WallMiddleware": 580}
+SOURCEFINDER_WALL_RETRIES = 2
+SOURCEFINDER_WALL_BACKOFF = 10.0
+SOURCEFINDER_WALL_MAX_CONSECUTIVE = 5
+
+ITEM_PIPELINES = {
+    "pipelines.validate.ValidationPipeline": 100,
+    "pipelines.images.ListingImagesPipeline": 200,
+    "pipelines.hashing.HashingPipeline": 300,
+    "pipelines.storage.SQLitePipeline": 400,
+}
+IMAGES_STORE = "data/images"
+IMAGES_MIN_WIDTH = 32
+IMAGES_MIN_HEIGHT = 32
+# How many of a listing's images are downloaded and hashed (the first is the main image).
+SOURCEFINDER_MAX_IMAGES = 3
+# Worker threads that hash images off the crawl's event loop.
+SOURCEFINDER_HASH_THREADS = 2
+
+SOURCEFINDER_DB = default_db_path()
+
+# Development: switch on Scrapy's HTTP cache with `-s HTTPCACHE_ENABLED=1`.
+HTTPCACHE_ENABLED = False
+HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_EXPIRATION_SECS = 0
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

@@ -1,0 +1,457 @@
+"""Title side of the matcher: normalise a title, compare two, find candidates, score a pair.
+
+- :func:`prepare` turns a title (and its attributes, if any) into a :class:`TitleInfo`.
+- :func:`compare` lines two of them up: fuzzy similarity, agreeing and conflicting facts.
+- :class:`TitleIndex` finds candidate pairs among many listings by character n-gram TF-IDF.
+- :func:`title_probability` turns the evidence into a probability from a small fitted logistic regression.
+
+Rules and measured numbers: ``docs/matching-titles.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+
+import numpy as np
+from rapidfuzz import fuzz
+from scipy import sparse
+
+from sourcefinder.units import dimension_label, find_letter_sizes, find_quantities
+
+_NO_VALUE = {"", "其他", "other", "其它", "无", "none", "null", "other/其他", "其他/other"}
+# Attribute keys that carry a fact the title rules also read.
+_COLOUR_KEYS = ("颜色分类", "颜色", "主要颜色", "color")
+_SIZE_KEYS = ("尺码", "尺寸", "规格", "size")
+_MODEL_KEYS = ("型号", "货号", "款号", "model")
+_BRAND_KEYS = ("品牌", "brand")
+# Attribute keys that change with every listing of one product and say nothing about identity.
+_VOLATILE_KEYS = frozenset({"市场价", "上市时间", "上市年份季节", "销售渠道类型", "是否商场同款"})
+
+
+def _frozen_dict() -> Mapping:
+    return MappingProxyType({})
+
+
+def _resource(name: str) -> str:
+    return resources.files("sourcefinder.resources").joinpath(name).read_text("utf-8")
+
+
+def _word_list(name: str) -> list[str]:
+    lines = (line.strip() for line in _resource(name).splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _latin_guarded(word: str) -> str:
+    """A regex for a word; latin words must stand alone (ins, not 'insole'), numbers too (2020, not 20201)."""
+    core = re.escape(word)
+    if re.fullmatch(r"[a-z]+", word):
+        return rf"(?<![a-z]){core}(?![a-z])"
+    if re.fullmatch(r"\d+", word):
+        return rf"(?<![\d.]){core}(?![\d.])"
+    return core
+
+
+@cache
+def _marketing() -> re.Pattern[str]:
+    words = sorted(_word_list("marketing.txt"), key=len, reverse=True)
+    return re.compile("|".join(_latin_guarded(w) for w in words))
+
+
+@cache
+def _colour_families() -> dict[str, str]:
+    """Colour word -> family."""
+    table = json.loads(_resource("colours.json"))["families"]
+    return {word: family for family, words in table.items() for word in words}
+
+
+@cache
+def _colour_pattern(single_chars: bool) -> re.Pattern[str]:
+    words = [w for w in _colour_families() if single_chars or len(w) > 1]
+    return re.compile(_alternation(words))
+
+
+@cache
+def _model_stopwords() -> frozenset[str]:
+    return frozenset(_word_list("model_stopwords.txt"))
+
+
+@cache
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+@cache
+def _tokenizer():
+    """A private jieba tokenizer with the user dictionary, built once and quietly."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word in _userdict_words():
+        tokenizer.add_word(word, freq=20000)
+    return tokenizer
+
+
+def _userdict_words() -> list[str]:
+    """Brands, colours and unit words: kept whole by the segmenter."""
+    from sourcefinder.units import unit_table
+
+    units = [u for dim in unit_table()["dimensions"].values() for u in dim["units"] if len(u) > 1]
+    return _word_list("userdict.txt") + [w for w in _colour_families() if len(w) > 1] + units
+
+
+# --- normalisation ---------------------------------------------------------------------------------------
+
+_PUNCT = re.compile(r"[^\w.*×\-/+%]+|_")
+_SPACES = re.compile(r"\s+")
+_MODEL = re.compile(r"(?<![a-z0-9])[a-z0-9]+(?:-[a-z0-9]+)*(?![a-z0-9])")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width to half-width), traditional to simplified, lowercase, marketing words and punctuation out."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _t2s().convert(text).lower()
+    text = _marketing().sub(" ", text)
+    return _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip()
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(t for t in _tokenizer().lcut(text) if t.strip() and not _PUNCT.fullmatch(t))
+
+
+def _split_values(value: str) -> list[str]:
+    """An attribute value as its parts: ``Kangnai/康奈`` -> ``kangnai``, ``康奈``."""
+    parts = re.split(r"[/,，;；、|]", normalize(value))
+    return [p.strip() for p in parts if p.strip() and p.strip() not in _NO_VALUE]
+
+
+def _colours(text: str, single_chars: bool = False) -> set[str]:
+    families = _colour_families()
+    return {families[m.group(0)] for m in _colour_pattern(single_chars).finditer(text)}
+
+
+def _is_model(code: str) -> bool:
+    has_letter = any(c.isalpha() for c in code)
+    has_digit = any(c.isdigit() for c in code)
+    return has_letter and has_digit and code not in _model_stopwords()
+
+
+def _model_key(code: str) -> str:
+    return code.replace("-", "").upper()
+
+
+def _title_models(text: str) -> set[str]:
+    """Letter+digit codes left in a title once quantities and sizes are cut out (A8, X-200, iphone15)."""
+    for q in [*find_quantities(text), *find_letter_sizes(text)]:
+        start, end = q.span
+        text = text[:start] + " " * (end - start) + text[end:]
+    return {_model_key(m.group(0)) for m in _MODEL.finditer(text) if _is_model(m.group(0))}
+
+
+def _attribute_models(value: str) -> set[str]:
+    """A 货号/型号 value: its codes, or the whole value when it is a bare number (1701)."""
+    text = normalize(value)
+    codes = {_model_key(m.group(0)) for m in _MODEL.finditer(text)}
+    return {c for c in codes if any(ch.isdigit() for ch in c) and (len(c) >= 3 or _is_model(c.lower()))}
+
+
+def _pick(attributes: Mapping[str, str], keys: Sequence[str]) -> list[str]:
+    return [attributes[k] for k in keys if attributes.get(k)]
+
+
+@dataclass(frozen=True)
+class TitleInfo:
+    """A title taken apart: normalised text, tokens and the facts found in it and in the attributes."""
+
+    title: str
+    text: str
+    tokens: tuple[str, ...]
+    quantities: Mapping[str, frozenset[str]] = field(default_factory=_frozen_dict)
+    colours: frozenset[str] = frozenset()
+    models: frozenset[str] = frozenset()
+    brands: frozenset[str] = frozenset()
+    attributes: Mapping[str, frozenset[str]] = field(default_factory=_frozen_dict)
+    surfaces: Mapping[str, str] = field(default_factory=_frozen_dict)  # normalised value -> as written
+
+    @property
+    def index_text(self) -> str:
+        """What the candidate index reads: the text plus model codes and brands from the attributes."""
+        return " ".join([self.text, *sorted(self.models), *sorted(self.brands)]).lower()
+
+
+def parse_pv_pairs(pv_pairs: str | None) -> dict[str, str]:
+    """Attributes written ``key#:#value`` joined by ``#;#`` (Taobao/EMBER) as a dict."""
+    out: dict[str, str] = {}
+    for pair in (pv_pairs or "").split("#;#"):
+        key, sep, value = pair.partition("#:#")
+        if sep and key.strip():
+            out[key.strip()] = value.strip()
+    return out
+
+
+def _quantities(text: str, attributes: Mapping[str, str]) -> tuple[dict[str, set[str]], dict[str, str]]:
+    found = [*find_quantities(text), *find_letter_sizes(text)]
+    for value in _pick(attributes, _SIZE_KEYS) + _pick(attributes, ("容量", "功率", "净含量", "重量")):
+        value_text = normalize(value)
+        found += [*find_quantities(value_text), *find_letter_sizes(value_text)]
+    quantities: dict[str, set[str]] = {}
+    surfaces: dict[str, str] = {}
+    for q in found:
+        quantities.setdefault(q.dimension, set()).add(q.value)
+        surfaces.setdefault(q.value, q.surface)
+    return quantities, surfaces
+
+
+def prepare(title: str, attributes: Mapping[str, str] | None = None) -> TitleInfo:
+    """Normalise a title and read its quantities, colours, model numbers and brands (title + attributes)."""
+    attributes = {str(k).strip(): str(v) for k, v in (attributes or {}).items() if v is not None}
+    text = normalize(title)
+    quantities, surfaces = _quantities(text, attributes)
+    colours = _colours(text)
+    for value in _pick(attributes, _COLOUR_KEYS):
+        colours |= _colours(normalize(value), single_chars=True)
+    models = _title_models(text)
+    for value in _pick(attributes, _MODEL_KEYS):
+        models |= _attribute_models(value)
+    tokens = _tokens(text)
+    brands = {b for v in _pick(attributes, _BRAND_KEYS) for b in _split_values(v)}
+    brands |= {t for t in tokens if t in _known_brands()}
+    attrs = {
+        k: frozenset(_split_values(v))
+        for k, v in attributes.items()
+        if k not in _VOLATILE_KEYS and _split_values(v)
+    }
+    return TitleInfo(
+        title=title,
+        text=text,
+        tokens=tokens,
+        quantities=MappingProxyType({k: frozenset(v) for k, v in quantities.items()}),
+        colours=frozenset(colours),
+        models=frozenset(models),
+        brands=frozenset(brands),
+        attributes=MappingProxyType(attrs),
+        surfaces=MappingProxyType(surfaces),
+    )
+
+
+@cache
+def _known_brands() -> frozenset[str]:
+    return frozenset(w.lower() for w in _word_list("userdict.txt"))
+
+
+# --- comparison ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TitleEvidence:
+    """What two titles share and where they disagree."""
+
+    similarity: float
+    agreeing: list[str]
+    conflicting: list[str]
+    values: Mapping[str, float]
+
+    def features(self) -> dict[str, float]:
+        """The numbers the probability model reads."""
+        return dict(self.values)
+
+
+def _bigrams(text: str) -> set[str]:
+    compact = text.replace(" ", "")
+    return {compact[i : i + 2] for i in range(len(compact) - 1)}
+
+
+def _overlap(a: set | frozenset, b: set | frozenset) -> float:
+    """Jaccard overlap, 0 when either side is empty."""
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _models_match(a: str, b: str) -> bool:
+    """Equal codes, or one inside the other when both are long enough (SHB610 ~ SHB610CR)."""
+    return a == b or (min(len(a), len(b)) >= 3 and (a in b or b in a))
+
+
+def _compare_sets(name: str, a: frozenset[str], b: frozenset[str], show) -> tuple[str | None, str | None]:
+    """(agreeing, conflicting) message for two sets of values of one fact; None when one side is silent."""
+    if not a or not b:
+        return None, None
+    shared = a & b
+    if shared:
+        return f"{name} {'/'.join(sorted(show(v) for v in shared))}", None
+    return None, f"{name} {'/'.join(sorted(map(show, a)))} ≠ {'/'.join(sorted(map(show, b)))}"
+
+
+def _model_sets(a: frozenset[str], b: frozenset[str]) -> tuple[str | None, str | None]:
+    if not a or not b:
+        return None, None
+    pairs = [(x, y) for x in sorted(a) for y in sorted(b) if _models_match(x, y)]
+    if pairs:
+        return f"型号 {pairs[0][0]} ~ {pairs[0][1]}", None
+    return None, f"型号 {'/'.join(sorted(a))} ≠ {'/'.join(sorted(b))}"
+
+
+def _attribute_matches(a: TitleInfo, b: TitleInfo) -> dict[str, bool]:
+    """For each attribute key both listings fill: do the values share a part?"""
+    return {k: bool(a.attributes[k] & b.attributes[k]) for k in set(a.attributes) & set(b.attributes)}
+
+
+def compare(a: TitleInfo, b: TitleInfo) -> TitleEvidence:
+    """Line up two titles: fuzzy similarity plus the quantities, colours, models and brands they agree on or not."""
+    joined_a, joined_b = " ".join(a.tokens), " ".join(b.tokens)
+    token_set = fuzz.token_set_ratio(joined_a, joined_b) / 100
+    agreeing: list[str] = []
+    conflicting: list[str] = []
+    counts = {"quantity": [0, 0], "size": [0, 0], "colour": [0, 0], "model": [0, 0], "brand": [0, 0]}
+
+    def tally(kind: str, result: tuple[str | None, str | None]) -> None:
+        agree, conflict = result
+        if agree:
+            agreeing.append(agree)
+            counts[kind][0] += 1
+        if conflict:
+            conflicting.append(conflict)
+            counts[kind][1] += 1
+
+    for dim in sorted(set(a.quantities) & set(b.quantities)):
+        kind = "size" if dim in ("size", "shoe_size") else "quantity"
+        show = {**b.surfaces, **a.surfaces}.get
+        tally(kind, _compare_sets(dimension_label(dim), a.quantities[dim], b.quantities[dim], lambda v: show(v, v)))
+    tally("colour", _compare_sets("颜色", a.colours, b.colours, str))
+    tally("model", _model_sets(a.models, b.models))
+    tally("brand", _compare_sets("品牌", a.brands, b.brands, str))
+
+    matches = _attribute_matches(a, b)
+    attr_equal = sum(matches.values())
+    attr_diff = len(matches) - attr_equal
+    values = {
+        "token_set": token_set,
+        "token_sort": fuzz.token_sort_ratio(joined_a, joined_b) / 100,
+        "partial": fuzz.partial_ratio(a.text, b.text) / 100,
+        "ratio": fuzz.ratio(a.text, b.text) / 100,
+        "token_jaccard": _overlap(set(a.tokens), set(b.tokens)),
+        "bigram_jaccard": _overlap(_bigrams(a.text), _bigrams(b.text)),
+        "attr_equal_share": attr_equal / (attr_equal + attr_diff) if attr_equal + attr_diff else 0.0,
+        "attr_shared_log": math.log1p(attr_equal + attr_diff),
+        "attr_different_log": math.log1p(attr_diff),
+    }
+    values |= {f"attr={k}": 1.0 if same else -1.0 for k, same in matches.items()}
+    for kind, (agree, conflict) in counts.items():
+        values[f"{kind}_agree"] = float(agree)
+        values[f"{kind}_conflict"] = float(conflict)
+    return TitleEvidence(token_set, agreeing, conflicting, MappingProxyType(values))
+
+
+# --- candidate index -------------------------------------------------------------------------------------
+
+
+def _topn_product(queries: sparse.csr_matrix, entries: sparse.csr_matrix, top_n: int, threshold: float):
+    """``queries @ entries.T`` keeping the ``top_n`` largest values per row above ``threshold``."""
+    try:
+        from sparse_dot_topn import sp_matmul_topn
+    except ImportError:
+        return _blocked_topn(queries, entries, top_n, threshold)
+    return sp_matmul_topn(queries, entries.T.tocsr(), top_n=top_n, threshold=threshold, n_threads=-1)
+
+
+def _blocked_topn(queries: sparse.csr_matrix, entries: sparse.csr_matrix, top_n: int, threshold: float):
+    """Plain scipy fallback: the product in row blocks, each trimmed to its top ``top_n``."""
+    rows, cols, vals = [], [], []
+    entries_t = entries.T.tocsc()
+    for start in range(0, queries.shape[0], 2000):
+        block = (queries[start : start + 2000] @ entries_t).toarray()
+        keep = min(top_n, block.shape[1])
+        best = np.argpartition(-block, keep - 1, axis=1)[:, :keep]
+        scores = np.take_along_axis(block, best, axis=1)
+        r, c = np.nonzero(scores > threshold)
+        rows.append(r + start)
+        cols.append(best[r, c])
+        vals.append(scores[r, c])
+    shape = (queries.shape[0], entries.shape[0])
+    if not rows:
+        return sparse.csr_matrix(shape)
+    return sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=shape)
+
+
+class TitleIndex:
+    """Character n-gram TF-IDF over many titles (the factory side), queried for the closest ones."""
+
+    def __init__(self, infos: Iterable[TitleInfo] = (), ngram_range: tuple[int, int] = (1, 3)) -> None:
+        self.infos: list[TitleInfo] = []
+        self.ngram_range = ngram_range
+        self._vectorizer = None
+        self._matrix: sparse.csr_matrix | None = None
+        self.add(infos)
+
+    def __len__(self) -> int:
+        return len(self.infos)
+
+    def add(self, infos: Iterable[TitleInfo]) -> None:
+        """Add entries; the TF-IDF weights are refitted on all entries at the next query."""
+        self.infos.extend(infos)
+        self._matrix = None
+
+    def _fitted(self):
+        if self._matrix is None:
+            from sklearn.feature_extraction.text import TfidfVectorizer
+
+            self._vectorizer = TfidfVectorizer(
+                analyzer="char_wb", ngram_range=self.ngram_range, sublinear_tf=True, dtype=np.float32
+            )
+            self._matrix = self._vectorizer.fit_transform([i.index_text for i in self.infos]).tocsr()
+        return self._vectorizer, self._matrix
+
+    def candidates(
+        self, queries: Sequence[TitleInfo], top_n: int = 20, min_similarity: float = 0.1
+    ) -> list[tuple[int, int, float]]:
+        """(query index, entry index, cosine) for each query's ``top_n`` closest entries at ``min_similarity`` or more."""
+        if not self.infos or not queries:
+            return []
+        vectorizer, matrix = self._fitted()
+        query_matrix = vectorizer.transform([q.index_text for q in queries]).tocsr()
+        product = _topn_product(query_matrix, matrix, top_n, min_similarity).tocoo()
+        keep = product.data >= min_similarity
+        order = np.lexsort((-product.data[keep], product.row[keep]))
+        rows, cols, vals = product.row[keep][order], product.col[keep][order], product.data[keep][order]
+        return [(int(r), int(c), float(v)) for r, c, v in zip(rows, cols, vals, strict=True)]
+
+
+# --- probability -----------------------------------------------------------------------------------------
+
+MODEL_RESOURCE = "title_model.json"
+
+
+@cache
+def title_model() -> dict:
+    """The fitted logistic regression: feature names, scaling, coefficients, intercept, threshold."""
+    return json.loads(_resource(MODEL_RESOURCE))
+
+
+def title_threshold() -> float:
+    """The decision threshold chosen on the training pairs (best F1 there)."""
+    return float(title_model()["threshold"])
+
+
+def title_probability(ev: TitleEvidence) -> float:
+    """Probability that two listings are the identical product, from title evidence alone."""
+    model = title_model()
+    values = ev.features()
+    z = model["intercept"]
+    for name, mean, scale, coef in zip(model["features"], model["mean"], model["scale"], model["coef"], strict=True):
+        z += coef * (values[name] - mean) / scale
+    return 1.0 / (1.0 + math.exp(-z))

@@ -1,0 +1,58 @@
+"""What the site spiders share: spider arguments, the page budget, and turning parsed dicts into items."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+
+from sourcefinder.items import Listing, listing_from_dict
+from sourcefinder.jsdata import PageDataError
+
+
+def merge(primary: dict[str, Any], fallback: dict[str, Any] | None) -> dict[str, Any]:
+    """``primary`` with its empty fields filled from ``fallback`` (e.g. an offer page over its search hit)."""
+    merged = dict(fallback or {})
+    merged.update({k: v for k, v in primary.items() if v not in (None, "", [], {})})
+    return merged
+
+
+class ListingSpider(scrapy.Spider):
+    """Base of the site spiders: ``-a start_url=URL`` (several, comma-separated), ``-a source=NAME``,
+    ``-a max_pages=N`` (listing pages followed at most; default SOURCEFINDER_MAX_PAGES)."""
+
+    default_source = ""
+    start_urls_default: tuple[str, ...] = ()
+
+    def __init__(self, start_url: str = "", source: str = "", max_pages: str | int = "", **kwargs: Any):
+        super().__init__(**kwargs)
+        urls = [u.strip() for u in start_url.split(",") if u.strip()]
+        self.start_urls = urls or list(self.start_urls_default)
+        self.source = source or self.default_source
+        self.max_pages_arg = int(max_pages) if str(max_pages).strip() else None
+        self.pages_seen = 0
+
+    @property
+    def max_pages(self) -> int:
+        """Listing pages to follow at most (0 = no limit)."""
+        if self.max_pages_arg is not None:
+            return self.max_pages_arg
+        return self.settings.getint("SOURCEFINDER_MAX_PAGES")
+
+    def take_page(self) -> bool:
+        """Count one more listing page; False once the page budget is spent."""
+        if self.max_pages and self.pages_seen >= self.max_pages:
+            return False
+        self.pages_seen += 1
+        return True
+
+    def listing(self, data: dict[str, Any]) -> Listing:
+        """A parser's dict as an item, through the ItemLoader."""
+        return listing_from_dict(data)
+
+    def page_error(self, response: Response, error: PageDataError) -> None:
+        """Count and log a page that held no usable data."""
+        self.crawler.stats.inc_value("sourcefinder/pages_unparsed")
+        self.log(f"No listing data in {response.url}: {error}", logging.WARNING)

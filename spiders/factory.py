@@ -1,0 +1,71 @@
+"""The factory spider: 1688-style offer pages, reached from offer lists, search results or offer URLs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+
+from sourcefinder.jsdata import PageDataError
+from sourcefinder.sites import alibaba
+from spiders.base import ListingSpider, merge
+
+OFFER_LINK = re.compile(r"/offer/(\d+)\.html")
+NEXT_PAGE = 'a[rel~="next"]::attr(href), a.next::attr(href), a:contains("下一页")::attr(href)'
+
+
+class FactorySpider(ListingSpider):
+    """Crawl factory offers. ``-a start_url=`` an offer list, a search-results JSON body or offer pages."""
+
+    name = "factory"
+    default_source = "1688"
+
+    async def start(self) -> Any:
+        if not self.start_urls:
+            self.logger.error("Give the factory spider a start page: -a start_url=URL")
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse)
+
+    def parse(self, response: Response) -> Iterator[Any]:
+        if OFFER_LINK.search(response.url) and b"window.context" in response.body:
+            yield from self.parse_offer(response)
+        elif response.body.lstrip()[:1] in (b"[", b"{"):
+            yield from self.parse_search(response)
+        else:
+            yield from self.parse_offer_list(response)
+
+    def parse_offer(self, response: Response, hit: dict[str, Any] | None = None) -> Iterator[Any]:
+        try:
+            data = alibaba.parse_offer_page(response.text, response.url, source=self.source)
+        except PageDataError as error:
+            self.page_error(response, error)
+            if hit:
+                yield self.listing(hit)
+            return
+        yield self.listing(merge(data, hit))
+
+    def parse_search(self, response: Response) -> Iterator[Any]:
+        try:
+            hits = alibaba.parse_search_results(response.text, response.url)
+        except PageDataError as error:
+            self.page_error(response, error)
+            return
+        for hit in hits:
+            hit["source"] = self.source
+            if hit.get("url"):
+                yield response.follow(hit["url"], self.parse_offer, cb_kwargs={"hit": hit})
+            else:
+                yield self.listing(hit)
+
+    def parse_offer_list(self, response: Response) -> Iterator[Any]:
+        if not self.take_page():
+            return
+        for href in response.css("a::attr(href)").getall():
+            if OFFER_LINK.search(href):
+                yield response.follow(href, self.parse_offer)
+        next_page = response.css(NEXT_PAGE).get()
+        if next_page:
+            yield response.follow(next_page, self.parse)

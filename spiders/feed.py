@@ -1,0 +1,35 @@
+"""The feed spider: listings from a JSON-lines file in the item schema, through the same pipelines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sourcefinder.schema import InvalidListing, normalize_listing
+from spiders.base import ListingSpider
+
+
+class FeedSpider(ListingSpider):
+    """Load ``-a path=FEED.jsonl``; a bad line is logged with its number and skipped, the rest are loaded."""
+
+    name = "feed"
+    custom_settings = {"ROBOTSTXT_OBEY": False}
+
+    def __init__(self, path: str = "", **kwargs: Any):
+        super().__init__(**kwargs)
+        self.path = Path(path)
+
+    async def start(self) -> Any:
+        if not self.path.is_file():
+            self.logger.error("No feed file at %s", self.path)
+            return
+        with self.path.open(encoding="utf-8-sig", errors="replace") as lines:
+            for number, line in enumerate(lines, 1):
+                if not line.strip():
+                    continue
+                try:
+                    yield self.listing(normalize_listing(json.loads(line)))
+                except (json.JSONDecodeError, InvalidListing) as exc:
+                    self.crawler.stats.inc_value("sourcefinder/feed_bad_lines")
+                    self.logger.warning("%s line %d skipped: %s", self.path, number, exc)
