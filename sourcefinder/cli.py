@@ -18,6 +18,7 @@ from sourcefinder import db as store
 from sourcefinder.deals import deals_frame, write_csv
 from sourcefinder.evaluate import read_truth, score_pairs, stored_pairs
 from sourcefinder.matcher import DEFAULT_MIN_CONFIDENCE, match_database
+from sourcefinder.middlewares import load_cookies
 
 app = typer.Typer(
     help="Find the factory source of retail products and show the real markup.",
@@ -32,8 +33,12 @@ err = Console(stderr=True)
 
 DbOption = Annotated[
     Path,
-    typer.Option("--db", help="SQLite database (default: $SOURCEFINDER_DB or data/sourcefinder.db).",
-                 default_factory=lambda: Path(store.default_db_path()), show_default=False),
+    typer.Option(
+        "--db",
+        help="SQLite database (default: $SOURCEFINDER_DB or data/sourcefinder.db).",
+        default_factory=lambda: Path(store.default_db_path()),
+        show_default=False,
+    ),
 ]
 MinConfidence = Annotated[
     float, typer.Option("--min-confidence", help="Keep matched pairs at or above this confidence (0..1).")
@@ -59,7 +64,9 @@ def _counts(database_path: Path) -> dict[str, int]:
         return {}
     database = store.open_db(database_path)
     try:
-        return {r["role"]: r["n"] for r in database.query("select role, count(*) n from listings group by role")}
+        return {
+            r["role"]: r["n"] for r in database.query("select role, count(*) n from listings group by role")
+        }
     finally:
         database.close()
 
@@ -95,15 +102,29 @@ def _print_runs(db: Path, last: int) -> None:
 
 def _deals_table(frame, top: int) -> Table:
     table = Table(title=f"Top {min(top, len(frame))} deals (retail price vs one piece from the factory)")
-    for column, justify in [("retail", "left"), ("retail ¥", "right"), ("factory", "left"), ("factory ¥", "right"),
-                            ("moq", "right"), ("ship ¥", "right"), ("landed ¥", "right"), ("markup", "right"),
-                            ("conf", "right")]:
+    for column, justify in [
+        ("retail", "left"),
+        ("retail ¥", "right"),
+        ("factory", "left"),
+        ("factory ¥", "right"),
+        ("moq", "right"),
+        ("ship ¥", "right"),
+        ("landed ¥", "right"),
+        ("markup", "right"),
+        ("conf", "right"),
+    ]:
         table.add_column(column, justify=justify, overflow="fold")
     for row in frame.head(top).itertuples():
         table.add_row(
-            row.retail_title[:28], f"{row.retail_price:.2f}", row.factory_title[:28], f"{row.factory_price:.2f}",
-            str(row.moq), "?" if pd.isna(row.shipping_fee) else f"{row.shipping_fee:.2f}",
-            f"{row.landed_cost:.2f}", f"{row.markup_pct:.0f}%", f"{row.confidence:.2f}",
+            row.retail_title[:28],
+            f"{row.retail_price:.2f}",
+            row.factory_title[:28],
+            f"{row.factory_price:.2f}",
+            str(row.moq),
+            "?" if pd.isna(row.shipping_fee) else f"{row.shipping_fee:.2f}",
+            f"{row.landed_cost:.2f}",
+            f"{row.markup_pct:.0f}%",
+            f"{row.confidence:.2f}",
         )
     return table
 
@@ -146,7 +167,9 @@ def demo(
         f"in {summary.seconds:.1f} s: {summary.matches_stored} candidate pairs stored"
     )
     database = store.open_db(db)
-    scores = score_pairs(stored_pairs(database, DEFAULT_MIN_CONFIDENCE), read_truth(root / "ground_truth.csv"))
+    scores = score_pairs(
+        stored_pairs(database, DEFAULT_MIN_CONFIDENCE), read_truth(root / "ground_truth.csv")
+    )
     console.print(
         f"Against the demo's ground truth: precision {scores.precision:.3f}, recall {scores.recall:.3f}, "
         f"F1 {scores.f1:.3f}"
@@ -154,7 +177,9 @@ def demo(
     pairs = deals_frame(database, DEFAULT_MIN_CONFIDENCE)
     console.print(_deals_table(pairs[pairs["cheapest"]].drop_duplicates("retail_id"), top))
     write_csv(pairs, out)
-    console.print(f"Wrote {len(pairs)} matched pairs to {out} in {time.perf_counter() - started:.0f} s in all")
+    console.print(
+        f"Wrote {len(pairs)} matched pairs to {out} in {time.perf_counter() - started:.0f} s in all"
+    )
 
 
 @demo_app.command("serve")
@@ -192,6 +217,10 @@ def crawl_command(
     db: DbOption,
     arg: Annotated[list[str], typer.Option("-a", help="Spider argument NAME=VALUE (repeatable).")] = [],  # noqa: B006
     setting: Annotated[list[str], typer.Option("-s", help="Scrapy setting NAME=VALUE (repeatable).")] = [],  # noqa: B006
+    cookies: Annotated[
+        Path | None,
+        typer.Option(help="Netscape cookies.txt from your own browser, for sites that need a login."),
+    ] = None,
 ) -> None:
     """Run a spider into the database (Scrapy underneath; `scrapy crawl` from the repository works too).
 
@@ -199,6 +228,12 @@ def crawl_command(
     """
     settings = _pairs(setting, "-s")
     settings.setdefault("LOG_FILE", str(db.parent / "crawl.log"))
+    if cookies is not None:
+        try:
+            load_cookies(str(cookies))
+        except ValueError as exc:
+            raise _fail(str(exc)) from exc
+        settings["SOURCEFINDER_COOKIES_FILE"] = str(cookies.resolve())
     _run_crawl([(spider, _pairs(arg, "-a"))], db, settings, f"Crawling with {spider}")
 
 
@@ -223,7 +258,9 @@ def import_command(
 @app.command("match")
 def match_command(
     db: DbOption,
-    full: Annotated[bool, typer.Option("--full", help="Re-score every listing, not only new and changed ones.")] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Re-score every listing, not only new and changed ones.")
+    ] = False,
 ) -> None:
     """Pair retail listings with the factory listings that sell the identical item, with evidence.
 
@@ -242,7 +279,9 @@ def deals_command(
     db: DbOption,
     min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
     top: Annotated[int, typer.Option(help="Rows to show.")] = 20,
-    all_sources: Annotated[bool, typer.Option("--all", help="Every matched factory, not only the cheapest.")] = False,
+    all_sources: Annotated[
+        bool, typer.Option("--all", help="Every matched factory, not only the cheapest.")
+    ] = False,
 ) -> None:
     """Print the best deals: retail price against one piece from the factory, plus shipping.
 
@@ -273,7 +312,9 @@ def export_command(
 @app.command("parse")
 def parse_command(
     source: Annotated[str, typer.Argument(help="A saved page, or an http(s):// URL to fetch.")],
-    url: Annotated[str | None, typer.Option(help="The page's original URL (helps choose the parser).")] = None,
+    url: Annotated[
+        str | None, typer.Option(help="The page's original URL (helps choose the parser).")
+    ] = None,
     spider: Annotated[str | None, typer.Option(help="Force a parser: factory or retail.")] = None,
     db: DbOption = None,  # accepted like everywhere, unused
 ) -> None:

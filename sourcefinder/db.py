@@ -149,13 +149,18 @@ def save_listing(db: sqlite_utils.Database, listing: dict[str, Any]) -> Saved:
     """Upsert one normalised listing and record a price-history row when its price changes."""
     row = to_row(listing)
     seen = row.get("crawled_at") or now_iso()
-    old = next(db.query("select price, shipping_fee, content_hash from listings where id = ?", [row["id"]]), None)
+    old = next(
+        db.query("select price, shipping_fee, content_hash from listings where id = ?", [row["id"]]), None
+    )
     row["updated_at"] = seen
     if old is None:
         row["first_seen"] = seen
     with db.conn:
         db["listings"].upsert(row, pk="id", alter=True)
-        changed = old is None or (old["price"], old["shipping_fee"]) != (row["price"], row.get("shipping_fee"))
+        changed = old is None or (old["price"], old["shipping_fee"]) != (
+            row["price"],
+            row.get("shipping_fee"),
+        )
         if changed:
             db["price_history"].insert(
                 {

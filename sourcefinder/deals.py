@@ -60,7 +60,9 @@ def buy_quantity(moq: int | None) -> int:
 def landed_cost(row: dict[str, Any]) -> tuple[float, float]:
     """(unit price at the buyable quantity, that price plus shipping per piece) for a factory listing."""
     qty = buy_quantity(row.get("moq"))
-    tiers = json.loads(row["price_tiers"]) if isinstance(row.get("price_tiers"), str) else row.get("price_tiers")
+    tiers = (
+        json.loads(row["price_tiers"]) if isinstance(row.get("price_tiers"), str) else row.get("price_tiers")
+    )
     unit = tier_price(row["factory_list_price"], tiers or [], qty)
     shipping = row.get("shipping_fee")
     per_piece = (shipping or 0.0) / qty if shipping is not None and not pd.isna(shipping) else 0.0

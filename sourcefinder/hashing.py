@@ -23,10 +23,12 @@ MAX_PIXELS = 64_000_000
 """Images declaring more pixels than this (width x height, from the header) are refused."""
 DRAFT_SIZE = 64
 """JPEGs are decoded at the smallest 1/2, 1/4 or 1/8 scale that keeps both sides >= this."""
-TRIM_TOLERANCE = 24
+TRIM_TOLERANCE = 10
 """A pixel belongs to a border when every channel is within this of the border colour."""
 TRIM_MIN_FRACTION = 0.97
 """A row or column is border when at least this fraction of its pixels belong to it."""
+TRIM_PASSES = 4
+"""At most this many rounds of trimming (a frame, then the plain background inside it, ...)."""
 _UINT64_MASK = (1 << 64) - 1
 _INT64_LIMIT = 1 << 63
 
@@ -105,33 +107,53 @@ def _border_width(lines: np.ndarray, tolerance: int, min_fraction: float) -> int
     return len(uniform) if uniform.all() else int(np.argmin(uniform))
 
 
-def trim_border(
-    img: Image.Image, tolerance: int = TRIM_TOLERANCE, min_fraction: float = TRIM_MIN_FRACTION
-) -> Image.Image:
-    """Cut every outer row and column that is near-uniform; an image without one, or all uniform, is returned as is."""
+def _trim_box(img: Image.Image, tolerance: int, min_fraction: float) -> tuple[int, int, int, int]:
     pixels = np.asarray(img, dtype=np.int16)
     pixels = pixels[..., None] if pixels.ndim == 2 else pixels
     columns = pixels.transpose(1, 0, 2)
-    top = _border_width(pixels, tolerance, min_fraction)
-    bottom = img.height - _border_width(pixels[::-1], tolerance, min_fraction)
-    left = _border_width(columns, tolerance, min_fraction)
-    right = img.width - _border_width(columns[::-1], tolerance, min_fraction)
-    if right - left < 2 or bottom - top < 2 or (left, top, right, bottom) == (0, 0, img.width, img.height):
-        return img
-    return img.crop((left, top, right, bottom))
+    return (
+        _border_width(columns, tolerance, min_fraction),
+        _border_width(pixels, tolerance, min_fraction),
+        img.width - _border_width(columns[::-1], tolerance, min_fraction),
+        img.height - _border_width(pixels[::-1], tolerance, min_fraction),
+    )
 
 
-def phash_mirror(img: Image.Image) -> imagehash.ImageHash:
-    """The phash of the horizontally mirrored image, to find mirrored copies."""
-    return imagehash.phash(ImageOps.mirror(img))
+def trim_border(
+    img: Image.Image, tolerance: int = TRIM_TOLERANCE, min_fraction: float = TRIM_MIN_FRACTION
+) -> Image.Image:
+    """Cut near-uniform outer rows and columns until none is left; an image without any, or all uniform,
+    is returned as is. Repeated because a frame hides the uniform background inside it."""
+    for _ in range(TRIM_PASSES):
+        left, top, right, bottom = _trim_box(img, tolerance, min_fraction)
+        if right - left < 2 or bottom - top < 2 or (left, top, right, bottom) == (0, 0, img.width, img.height):
+            return img
+        img = img.crop((left, top, right, bottom))
+    return img
 
 
-HASHES: dict[str, Callable[[Image.Image], imagehash.ImageHash]] = {
+HashFunction = Callable[[Image.Image], imagehash.ImageHash]
+
+
+def mirrored(fn: HashFunction) -> HashFunction:
+    """The hash ``fn`` of the horizontally mirrored image, to find mirrored copies."""
+
+    def hash_mirrored(img: Image.Image) -> imagehash.ImageHash:
+        return fn(ImageOps.mirror(img))
+
+    return hash_mirrored
+
+
+HASHES: dict[str, HashFunction] = {
     "phash": imagehash.phash,
-    "phash_mirror": phash_mirror,
+    "phash_mirror": mirrored(imagehash.phash),
     "dhash": imagehash.dhash,
+    "dhash_mirror": mirrored(imagehash.dhash),
 }
-"""Every hash the matcher uses, by name; each takes a (trimmed, grey) image."""
+"""Every hash the matcher uses, by name. phash* see the image after trim_border, dhash* before it:
+trimming undoes frames but a watermark near the edge changes where it stops (docs/hashing.md)."""
+UNTRIMMED = frozenset({"dhash", "dhash_mirror"})
+"""The hashes computed on the image as decoded, not trimmed."""
 
 
 def hash_to_hex(value: imagehash.ImageHash) -> str:
@@ -167,8 +189,9 @@ def int64_to_hex(value: int) -> str:
 
 def compute_hashes(source: Source) -> dict[str, str]:
     """Every hash in HASHES, as hex, from one decode and one border trim; raises ImageError."""
-    img = trim_border(open_image(source))
-    return {name: hash_to_hex(fn(img)) for name, fn in HASHES.items()}
+    img = open_image(source)
+    trimmed = trim_border(img)
+    return {name: hash_to_hex(fn(img if name in UNTRIMMED else trimmed)) for name, fn in HASHES.items()}
 
 
 def _hash_or_error(source: Source) -> dict[str, str] | ImageError:

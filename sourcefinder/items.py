@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import scrapy
 from itemloaders.processors import Identity, MapCompose, TakeFirst
+from scrapy.loader import ItemLoader
 
 from sourcefinder.schema import FIELDS, PIPELINE_FIELDS
 
@@ -20,7 +21,7 @@ class Listing(scrapy.Item):
     locals().update({name: scrapy.Field() for name in FIELDS + PIPELINE_FIELDS})
 
 
-class ListingLoader(scrapy.loader.ItemLoader):
+class ListingLoader(ItemLoader):
     """Loads a Listing: single values take the first non-empty value, list fields keep every value."""
 
     default_item_class = Listing

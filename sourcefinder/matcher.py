@@ -219,7 +219,9 @@ def match_database(
         # A new or changed factory listing may be the source of a retail listing that did not change.
         fresh = FactoryIndex(new_factories)
         infos = [titles.prepare(r["title"], r.get("attributes")) for r in retail]
-        hit = {ri for ri, _ in fresh.candidates(retail, infos, options.get("radius", DEFAULT_IMAGE_RADIUS), 5)}
+        hit = {
+            ri for ri, _ in fresh.candidates(retail, infos, options.get("radius", DEFAULT_IMAGE_RADIUS), 5)
+        }
         chosen = {r["id"] for r in rescore} | {retail[ri]["id"] for ri in hit}
         rescore = [r for r in retail if r["id"] in chosen]
     found = match_listings(rescore, factories, min_confidence=min_confidence, **options) if rescore else []

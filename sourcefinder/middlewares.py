@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import logging
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response, TextResponse
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.defer import deferred_from_coro
@@ -64,8 +66,49 @@ class WallMiddleware:
         return retry
 
     def _stop(self, request: Request, reason: str) -> None:
-        message = BLOCKED_MESSAGE.format(site=request.url.split("/")[2], count=self.consecutive, reason=reason)
+        message = BLOCKED_MESSAGE.format(
+            site=request.url.split("/")[2], count=self.consecutive, reason=reason
+        )
         logger.error(message)
         self.crawler.stats.set_value("sourcefinder/blocked_message", message)
         if self.crawler.engine is not None and self.crawler.spider is not None:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="blocked"))
+
+
+class CookiesFileMiddleware:
+    """Send the cookies of a Netscape cookies.txt (SOURCEFINDER_COOKIES_FILE) to the sites they belong to.
+
+    The cookies go through Scrapy's own CookiesMiddleware; they are never logged, and the HTTP cache (which
+    would keep request headers on disk) is refused while they are in use.
+    """
+
+    def __init__(self, jar: http.cookiejar.MozillaCookieJar | None) -> None:
+        self.jar = jar
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CookiesFileMiddleware:
+        path = crawler.settings.get("SOURCEFINDER_COOKIES_FILE")
+        if not path:
+            raise NotConfigured("no SOURCEFINDER_COOKIES_FILE")
+        if crawler.settings.getbool("HTTPCACHE_ENABLED"):
+            raise NotConfigured(
+                "refusing to use login cookies with HTTPCACHE_ENABLED (the cache stores headers)"
+            )
+        return cls(load_cookies(path))
+
+    def process_request(self, request: Request) -> None:
+        host = urlsplit(request.url).hostname or ""
+        for cookie in self.jar:
+            domain = cookie.domain.lstrip(".")
+            if (host == domain or host.endswith("." + domain)) and cookie.name not in request.cookies:
+                request.cookies[cookie.name] = cookie.value
+
+
+def load_cookies(path: str) -> http.cookiejar.MozillaCookieJar:
+    """Read a Netscape cookies.txt as exported by browser extensions; a clear error if it is not one."""
+    jar = http.cookiejar.MozillaCookieJar(path)
+    try:
+        jar.load(ignore_discard=True, ignore_expires=True)
+    except (OSError, http.cookiejar.LoadError) as exc:
+        raise ValueError(f"cannot read cookies from {path}: {exc}") from exc
+    return jar

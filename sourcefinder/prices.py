@@ -12,7 +12,15 @@ _NUMBERS = re.compile(_NUMBER)
 _FREE_SHIPPING = re.compile(r"免运费|免邮|包邮|卖家承担运费|free shipping", re.IGNORECASE)
 _CONDITIONAL_FREE = re.compile(r"满\s*\d")
 _COUNT = re.compile(rf"({_NUMBER})\s*([万wW千kK亿])?")
-_MULTIPLIERS = {"万": 10_000, "w": 10_000, "W": 10_000, "千": 1_000, "k": 1_000, "K": 1_000, "亿": 100_000_000}
+_MULTIPLIERS = {
+    "万": 10_000,
+    "w": 10_000,
+    "W": 10_000,
+    "千": 1_000,
+    "k": 1_000,
+    "K": 1_000,
+    "亿": 100_000_000,
+}
 
 Number = str | float | int | None
 

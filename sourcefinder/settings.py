@@ -24,10 +24,15 @@ RETRY_TIMES = 2
 SOURCEFINDER_MAX_PAGES = 50
 
 # Anti-bot and login walls: retried with growing back-off, then the crawl stops (sourcefinder.middlewares).
-DOWNLOADER_MIDDLEWARES = {"sourcefinder.middlewares.WallMiddleware": 580}
+DOWNLOADER_MIDDLEWARES = {
+    "sourcefinder.middlewares.WallMiddleware": 580,
+    "sourcefinder.middlewares.CookiesFileMiddleware": 690,
+}
 SOURCEFINDER_WALL_RETRIES = 2
 SOURCEFINDER_WALL_BACKOFF = 10.0
 SOURCEFINDER_WALL_MAX_CONSECUTIVE = 5
+# A Netscape cookies.txt exported from your own logged-in browser (`sourcefinder crawl --cookies FILE`).
+SOURCEFINDER_COOKIES_FILE = None
 
 ITEM_PIPELINES = {
     "pipelines.validate.ValidationPipeline": 100,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import scrapy
@@ -51,6 +52,15 @@ class ListingSpider(scrapy.Spider):
     def listing(self, data: dict[str, Any]) -> Listing:
         """A parser's dict as an item, through the ItemLoader."""
         return listing_from_dict(data)
+
+    def keep_hit(self, failure: Any) -> Iterator[Listing]:
+        """Errback: when a listing's own page fails (wall, 404, timeout), keep what its search hit said."""
+        hit = failure.request.cb_kwargs.get("hit")
+        self.log(
+            f"Page failed, keeping the search hit: {failure.request.url} ({failure.value})", logging.WARNING
+        )
+        if hit:
+            yield self.listing(hit)
 
     def page_error(self, response: Response, error: PageDataError) -> None:
         """Count and log a page that held no usable data."""

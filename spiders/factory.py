@@ -56,7 +56,9 @@ class FactorySpider(ListingSpider):
         for hit in hits:
             hit["source"] = self.source
             if hit.get("url"):
-                yield response.follow(hit["url"], self.parse_offer, cb_kwargs={"hit": hit})
+                yield response.follow(
+                    hit["url"], self.parse_offer, cb_kwargs={"hit": hit}, errback=self.keep_hit
+                )
             else:
                 yield self.listing(hit)
 

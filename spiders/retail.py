@@ -42,6 +42,9 @@ class RetailSpider(ListingSpider):
             yield scrapy.Request(url, callback=self.parse)
 
     def parse(self, response: Response) -> Iterator[Any]:
+        if b"_DATA_Detail" in response.body:
+            yield from self.parse_item(response)
+            return
         if not self.take_page():
             return
         try:
@@ -51,17 +54,20 @@ class RetailSpider(ListingSpider):
             return
         for hit in page.listings:
             if self.follow_items and hit.get("url"):
-                yield response.follow(hit["url"], self.parse_item, cb_kwargs={"hit": hit})
+                yield response.follow(
+                    hit["url"], self.parse_item, cb_kwargs={"hit": hit}, errback=self.keep_hit
+                )
             else:
                 yield self.listing(hit)
         if page.page_count and page.page < page.page_count and page.listings:
             yield scrapy.Request(page_url(response.url, page.page * page.page_size), callback=self.parse)
 
-    def parse_item(self, response: Response, hit: dict[str, Any]) -> Iterator[Any]:
+    def parse_item(self, response: Response, hit: dict[str, Any] | None = None) -> Iterator[Any]:
         try:
             data = taobao.parse_item_page(response.text, response.url, source=self.source)
         except PageDataError as error:
             self.page_error(response, error)
-            yield self.listing(hit)
+            if hit:
+                yield self.listing(hit)
             return
         yield self.listing(merge(data, hit))

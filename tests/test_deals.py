@@ -14,19 +14,31 @@ from sourcefinder.deals import buy_quantity, deals_frame, neutralise_formula, wr
 @pytest.fixture
 def matched(database, make_listing):
     """A retail spoon matched to two factories: one sells single pieces, one has an MOQ of 10."""
-    retail = make_listing("r1", price=26.0, shipping_fee=0, title="=HYPERLINK(\"http://x\") 网红陶瓷勺子")
+    retail = make_listing("r1", price=26.0, shipping_fee=0, title='=HYPERLINK("http://x") 网红陶瓷勺子')
     single = make_listing(
-        "f1", role="factory", price=9.0, shipping_fee=6.0,
+        "f1",
+        role="factory",
+        price=9.0,
+        shipping_fee=6.0,
         price_tiers=[{"min_qty": 1, "price": 9.0}, {"min_qty": 50, "price": 7.0}],
     )
     bulk = make_listing(
-        "f2", role="factory", price=6.0, moq=10, shipping_fee=10.0,
+        "f2",
+        role="factory",
+        price=6.0,
+        moq=10,
+        shipping_fee=10.0,
         price_tiers=[{"min_qty": 10, "price": 6.0}, {"min_qty": 100, "price": 5.0}],
     )
     for listing in (retail, single, bulk):
         store.save_listing(database, listing)
     rows = [
-        {"retail_id": "demotaobao:r1", "factory_id": "demo1688:f1", "confidence": 0.95, "agreeing": ["photo"]},
+        {
+            "retail_id": "demotaobao:r1",
+            "factory_id": "demo1688:f1",
+            "confidence": 0.95,
+            "agreeing": ["photo"],
+        },
         {"retail_id": "demotaobao:r1", "factory_id": "demo1688:f2", "confidence": 0.9, "conflicting": []},
     ]
     store.replace_matches(database, ["demotaobao:r1"], rows)
@@ -67,8 +79,11 @@ def test_min_confidence_filters(matched):
 def test_unknown_shipping_counts_as_zero_but_stays_unknown(database, make_listing):
     store.save_listing(database, make_listing("r", price=20))
     store.save_listing(database, make_listing("f", role="factory", price=8))
-    store.replace_matches(database, ["demotaobao:r"], [{"retail_id": "demotaobao:r", "factory_id": "demo1688:f",
-                                                       "confidence": 0.9}])
+    store.replace_matches(
+        database,
+        ["demotaobao:r"],
+        [{"retail_id": "demotaobao:r", "factory_id": "demo1688:f", "confidence": 0.9}],
+    )
     row = deals_frame(database, 0.5).iloc[0]
     assert row["landed_cost"] == 8.0
     assert pd.isna(row["shipping_fee"])  # unknown, not free
@@ -76,7 +91,14 @@ def test_unknown_shipping_counts_as_zero_but_stays_unknown(database, make_listin
 
 @pytest.mark.parametrize(
     ("text", "safe"),
-    [("=1+1", "'=1+1"), ("+86 123", "'+86 123"), ("-5折", "'-5折"), ("@SUM(A1)", "'@SUM(A1)"), ("陶瓷", "陶瓷"), (3.5, 3.5)],
+    [
+        ("=1+1", "'=1+1"),
+        ("+86 123", "'+86 123"),
+        ("-5折", "'-5折"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("陶瓷", "陶瓷"),
+        (3.5, 3.5),
+    ],
 )
 def test_neutralise_formula(text, safe):
     assert neutralise_formula(text) == safe

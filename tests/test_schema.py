@@ -6,7 +6,13 @@ import pytest
 
 from sourcefinder.schema import InvalidListing, listing_id, normalize_listing, tier_price
 
-BASE = {"source": "1688", "role": "factory", "item_id": "769706957407", "title": "陶瓷勺子 16.5cm", "price": 8.8}
+BASE = {
+    "source": "1688",
+    "role": "factory",
+    "item_id": "769706957407",
+    "title": "陶瓷勺子 16.5cm",
+    "price": 8.8,
+}
 
 
 def test_minimal_listing_gets_defaults():
@@ -40,7 +46,11 @@ def test_price_on_request_without_tiers_is_refused():
 
 
 def test_price_on_request_falls_back_to_the_first_tier():
-    raw = {**BASE, "price": "面议", "price_tiers": [{"min_qty": 50, "price": "5.2"}, {"min_qty": 2, "price": 6.5}]}
+    raw = {
+        **BASE,
+        "price": "面议",
+        "price_tiers": [{"min_qty": 50, "price": "5.2"}, {"min_qty": 2, "price": 6.5}],
+    }
     listing = normalize_listing(raw)
     assert listing["price_tiers"] == [{"min_qty": 2, "price": 6.5}, {"min_qty": 50, "price": 5.2}]
     assert listing["price"] == 6.5
@@ -63,7 +73,12 @@ def test_unusable_values_are_refused_with_a_reason(field, value, message):
 
 
 def test_text_is_cleaned_and_lists_deduplicated():
-    raw = {**BASE, "title": "  陶瓷勺子\n 16.5cm ", "badges": ["实力商家", "实力商家", "超级工厂"], "sales": "700+"}
+    raw = {
+        **BASE,
+        "title": "  陶瓷勺子\n 16.5cm ",
+        "badges": ["实力商家", "实力商家", "超级工厂"],
+        "sales": "700+",
+    }
     listing = normalize_listing(raw)
     assert listing["title"] == "陶瓷勺子 16.5cm"
     assert listing["badges"] == ["实力商家", "超级工厂"]
@@ -71,7 +86,10 @@ def test_text_is_cleaned_and_lists_deduplicated():
 
 
 def test_image_urls_keep_web_and_file_urls_only():
-    raw = {**BASE, "image_urls": ["//img.alicdn.com/a.jpg", "file:///tmp/b.jpg", "javascript:alert(1)", "c.jpg"]}
+    raw = {
+        **BASE,
+        "image_urls": ["//img.alicdn.com/a.jpg", "file:///tmp/b.jpg", "javascript:alert(1)", "c.jpg"],
+    }
     assert normalize_listing(raw)["image_urls"] == ["https://img.alicdn.com/a.jpg", "file:///tmp/b.jpg"]
 
 

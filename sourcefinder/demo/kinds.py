@@ -33,6 +33,7 @@ class Kind:
     extra: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+# fmt: off
 KINDS: tuple[Kind, ...] = (
     Kind(
         "spoon", "餐具", "陶瓷勺子", ("陶瓷汤勺", "陶瓷调羹", "汤匙"),
@@ -140,6 +141,7 @@ KINDS: tuple[Kind, ...] = (
         extra={"接口": ("USB+Type-C", "Type-C")},
     ),
 )
+# fmt: on
 
 KIND_BY_KEY = {kind.key: kind for kind in KINDS}
 
@@ -168,7 +170,8 @@ ACCENTS: tuple[tuple[int, int, int], ...] = (
 
 PATTERNS = ("plain", "stripes", "dots", "checks", "flowers", "waves", "band")
 
-# Retail shops: Chinese name part and the Latin handle used in photo watermarks.
+# Retail shops: name parts with the Latin handle used in photo watermarks; suffixes say if it is a Tmall shop.
+# fmt: off
 SHOP_PREFIXES: tuple[tuple[str, str], ...] = (
     ("小美", "xiaomei"), ("优品", "youpin"), ("简约", "jianyue"), ("木子", "muzi"), ("悦居", "yueju"),
     ("乐享", "lexiang"), ("拾光", "shiguang"), ("米兰", "milan"), ("橙子", "chengzi"), ("北欧", "beiou"),
@@ -176,11 +179,12 @@ SHOP_PREFIXES: tuple[tuple[str, str], ...] = (
     ("花间", "huajian"), ("暖阳", "nuanyang"), ("青柠", "qingning"), ("鹿角", "lujiao"), ("一禾", "yihe"),
     ("南风", "nanfeng"), ("森屿", "senyu"), ("小熊", "xiaoxiong"), ("极客", "jike"), ("好物", "haowu"),
 )
-SHOP_SUFFIXES: tuple[tuple[str, bool], ...] = (
-    ("家居馆", False), ("生活馆", False), ("百货店", False), ("小铺", False), ("严选", False),
-    ("工作室", False), ("优选店", False), ("旗舰店", True), ("专营店", True), ("数码店", False),
+SHOP_SUFFIXES: tuple[tuple[str, str, bool], ...] = (
+    ("家居馆", "home", False), ("生活馆", "life", False), ("百货店", "store", False), ("小铺", "shop", False),
+    ("严选", "select", False), ("工作室", "studio", False), ("优选店", "pick", False),
+    ("旗舰店", "official", True), ("专营店", "mall", True), ("数码店", "digital", False),
 )
-
+# fmt: on
 COMPANY_WORDS = (
     "瑞丰", "鑫源", "恒达", "佳美", "宏利", "锦程", "华盛", "永泰", "德诚", "顺发",
     "美途", "优创", "众诚", "天艺", "金诺", "汇通", "盛源", "新雅", "博远", "立信",

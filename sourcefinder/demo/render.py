@@ -7,13 +7,14 @@ background and a seeded decoration pattern. Everything is deterministic for a gi
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import random
 from dataclasses import dataclass, replace
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
+from PIL import Image, ImageChops, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
 
 SIZE = 600
 _SUPER = 2  # shapes are drawn at twice the size, then reduced, for smooth edges
@@ -223,93 +224,112 @@ def _role_colour(role: str, design: Design) -> Colour:
     }[role]
 
 
-def _draw_primitive(draw: ImageDraw.ImageDraw, prim: tuple, to_px, width_px: float, fill) -> None:
+def _ellipse_points(box: tuple[float, ...], start: float = 0.0, end: float = 360.0) -> list[tuple[float, float]]:
+    x0, y0, x1, y1 = box
+    cx, cy, rx, ry = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2, (y1 - y0) / 2
+    steps = max(8, round((end - start) / 7.5))
+    return [
+        (cx + rx * math.cos(math.radians(a)), cy + ry * math.sin(math.radians(a)))
+        for a in np.linspace(start, end, steps + 1)
+    ]
+
+
+def _rounded_rect_points(box: tuple[float, ...]) -> list[tuple[float, float]]:
+    x0, y0, x1, y1 = box
+    r = min(x1 - x0, y1 - y0) * 0.22
+    corners = ((x1 - r, y1 - r, 0), (x0 + r, y1 - r, 90), (x0 + r, y0 + r, 180), (x1 - r, y0 + r, 270))
+    return [p for cx, cy, a in corners for p in _ellipse_points((cx - r, cy - r, cx + r, cy + r), a, a + 90)]
+
+
+def _outline(prim: tuple) -> tuple[list[tuple[float, float]], float]:
+    """A primitive as points in the unit square, and its stroke width (0 = a filled polygon)."""
     kind, coords, _role, *rest = prim
+    width = rest[0] if rest else 0.0
     if kind in ("poly", "line"):
-        points = [to_px(x, y) for x, y in coords]
-    else:
-        (x0, y0), (x1, y1) = to_px(coords[0], coords[1]), to_px(coords[2], coords[3])
-        box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-    width = max(1, round(rest[0] * width_px)) if rest else 0
-    if kind == "ellipse":
-        draw.ellipse(box, fill=fill)
-    elif kind == "rect":
-        draw.rectangle(box, fill=fill)
-    elif kind == "rrect":
-        draw.rounded_rectangle(box, radius=min(box[2] - box[0], box[3] - box[1]) * 0.22, fill=fill)
-    elif kind == "pie":
-        draw.pieslice(box, 0, 180, fill=fill)
-    elif kind == "ring":
-        draw.ellipse(box, outline=fill, width=width)
-    elif kind == "poly":
+        return list(coords), width
+    x0, y0, x1, y1 = coords
+    points = {
+        "ellipse": lambda: _ellipse_points(coords),
+        "ring": lambda: _ellipse_points(coords),
+        "pie": lambda: _ellipse_points(coords, 0, 180),
+        "rect": lambda: [(x0, y0), (x1, y0), (x1, y1), (x0, y1)],
+        "rrect": lambda: _rounded_rect_points(coords),
+    }[kind]()
+    return points, width
+
+
+def _draw_outline(draw: ImageDraw.ImageDraw, points: list[tuple[float, float]], width: float, fill, closed: bool):
+    if not width:
         draw.polygon(points, fill=fill)
-    elif kind == "line":
-        draw.line(points, fill=fill, width=width, joint="curve")
-        radius = width / 2
-        for x, y in (points[0], points[-1]):
-            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=fill)
+        return
+    w = max(1, round(width))
+    draw.line(points + points[:1] if closed else points, fill=fill, width=w, joint="curve")
+    for x, y in (points[0], points[-1]):
+        draw.ellipse((x - w / 2, y - w / 2, x + w / 2, y + w / 2), fill=fill)
 
 
-def _pattern_layer(design: Design, size: int) -> Image.Image:
-    """The decoration printed on the product body, as an RGBA layer (transparent where plain)."""
-    layer = Image.new("RGBA", (size, size), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(layer)
-    colour = (*design.pattern_colour, 215)
+@functools.cache
+def _solid(colour: Colour) -> Image.Image:
+    return Image.new("RGB", (SIZE, SIZE), colour)
+
+
+def _pattern_mask(design: Design, size: int = SIZE) -> Image.Image:
+    """Where the decoration is printed (255) over the whole canvas; the body mask clips it later."""
+    mask = Image.new("L", (size, size), 0)
+    draw = ImageDraw.Draw(mask)
     step = max(8, round(size * 0.05 * design.pattern_scale))
     rng = random.Random(design.seed)
     if design.pattern == "stripes":
         for x in range(-size, size * 2, step * 2):
-            draw.line([(x, 0), (x + size // 3, size)], fill=colour, width=max(2, step // 2))
+            draw.line([(x, 0), (x + size // 3, size)], fill=255, width=max(2, step // 2))
     elif design.pattern == "checks":
         for v in range(0, size, step * 2):
-            draw.rectangle((v, 0, v + step // 2, size), fill=colour)
-            draw.rectangle((0, v, size, v + step // 2), fill=colour)
+            draw.rectangle((v, 0, v + step // 2, size), fill=255)
+            draw.rectangle((0, v, size, v + step // 2), fill=255)
     elif design.pattern == "dots":
         for y in range(step // 2, size, step):
             for x in range(step // 2 + (y // step % 2) * step // 2, size, step):
-                draw.ellipse((x - step * 0.2, y - step * 0.2, x + step * 0.2, y + step * 0.2), fill=colour)
+                draw.ellipse((x - step * 0.2, y - step * 0.2, x + step * 0.2, y + step * 0.2), fill=255)
     elif design.pattern == "flowers":
         for _ in range(int((size / step) ** 2 * 0.35)):
             x, y, r = rng.uniform(0, size), rng.uniform(0, size), step * rng.uniform(0.25, 0.45)
             for k in range(5):
-                a = 2 * math.pi * k / 5
-                px, py = x + r * math.cos(a), y + r * math.sin(a)
-                draw.ellipse((px - r * 0.55, py - r * 0.55, px + r * 0.55, py + r * 0.55), fill=colour)
-            draw.ellipse((x - r * 0.4, y - r * 0.4, x + r * 0.4, y + r * 0.4), fill=(250, 220, 90, 230))
+                px, py = x + r * math.cos(2 * math.pi * k / 5), y + r * math.sin(2 * math.pi * k / 5)
+                draw.ellipse((px - r * 0.55, py - r * 0.55, px + r * 0.55, py + r * 0.55), fill=255)
+            draw.ellipse((x - r * 0.3, y - r * 0.3, x + r * 0.3, y + r * 0.3), fill=0)
     elif design.pattern == "waves":
         for y0 in range(0, size, step * 2):
-            pts = [(x, y0 + step * 0.5 * math.sin(x / step)) for x in range(0, size + 8, 8)]
-            draw.line(pts, fill=colour, width=max(2, step // 3))
+            points = [(x, y0 + step * 0.5 * math.sin(x / step)) for x in range(0, size + 8, 8)]
+            draw.line(points, fill=255, width=max(2, step // 3))
     elif design.pattern == "band":
         y = size * rng.uniform(0.4, 0.6)
-        draw.rectangle((0, y, size, y + step * 1.2), fill=colour)
-    return layer
+        draw.rectangle((0, y, size, y + step * 1.2), fill=255)
+    return mask
 
 
-def _object_layer(design: Design, view: View, size: int) -> Image.Image:
-    """The product (one or more copies) drawn flat in its colours, as an RGBA layer ``size`` wide."""
-    layer = Image.new("RGBA", (size, size), (0, 0, 0, 0))
-    body_mask = Image.new("L", (size, size), 0)
-    draw, mask_draw = ImageDraw.Draw(layer), ImageDraw.Draw(body_mask)
+def _object_layer(design: Design, view: View, size: int) -> tuple[Image.Image, Image.Image, Image.Image]:
+    """The product (one or more copies) drawn flat in its colours at ``size``, its alpha and body masks."""
+    rgb = Image.new("RGB", (size, size), design.colour)
+    alpha, body = Image.new("L", (size, size), 0), Image.new("L", (size, size), 0)
+    draws = ImageDraw.Draw(rgb), ImageDraw.Draw(alpha), ImageDraw.Draw(body)
     span = size * 0.72 * design.scale * view.zoom
     sx, sy = design.stretch
+    turn = math.radians(design.angle + view.turn)
+    cos, sin = math.cos(turn), math.sin(turn)
     for copy in range(view.copies):
-        centre_x = size * (0.5 + design.offset[0] + view.shift[0] + (copy - (view.copies - 1) / 2) * 0.42)
-        centre_y = size * (0.5 + design.offset[1] + view.shift[1])
-
-        def to_px(x: float, y: float, cx=centre_x, cy=centre_y) -> tuple[float, float]:
-            return cx + (x - 0.5) * span * sx, cy + (y - 0.5) * span * sy
-
+        cx = size * (0.5 + design.offset[0] + view.shift[0] + (copy - (view.copies - 1) / 2) * 0.42)
+        cy = size * (0.5 + design.offset[1] + view.shift[1])
         for prim in SHAPES[design.shape]:
+            unit_points, width = _outline(prim)
+            points = []
+            for x, y in unit_points:
+                px, py = (x - 0.5) * span * sx, (y - 0.5) * span * sy
+                points.append((cx + px * cos + py * sin, cy - px * sin + py * cos))
             role = prim[2]
-            _draw_primitive(draw, prim, to_px, span, (*_role_colour(role, design), 255))
-            if role == "body":
-                _draw_primitive(mask_draw, prim, to_px, span, 255)
-    if design.pattern != "plain":
-        pattern = _pattern_layer(design, size)
-        pattern.putalpha(Image.composite(pattern.getchannel("A"), body_mask, body_mask))
-        layer.alpha_composite(pattern)
-    return layer.rotate(design.angle + view.turn, resample=Image.BICUBIC, center=(size / 2, size / 2))
+            fills = (_role_colour(role, design), 255, 255 if role == "body" else 0)
+            for draw, fill in zip(draws, fills, strict=True):
+                _draw_outline(draw, points, width * span, fill, closed=prim[0] == "ring")
+    return rgb, alpha, body
 
 
 def _shifted(mask: Image.Image, dx: int, dy: int) -> Image.Image:
@@ -319,40 +339,50 @@ def _shifted(mask: Image.Image, dx: int, dy: int) -> Image.Image:
     return moved
 
 
-def _soft(mask: Image.Image, radius: float) -> np.ndarray:
-    """A blurred copy of a mask as floats in 0..1 (blurred at a quarter size for speed)."""
+def _soft(mask: Image.Image, radius: float) -> Image.Image:
+    """The mask blurred by ``radius`` pixels (blurred at a quarter size, for speed)."""
     small = mask.resize((mask.width // 4, mask.height // 4), Image.BILINEAR)
-    small = small.filter(ImageFilter.GaussianBlur(radius / 4))
-    return np.asarray(small.resize(mask.size, Image.BILINEAR), dtype=np.float32) / 255.0
+    return small.filter(ImageFilter.GaussianBlur(radius / 4)).resize(mask.size, Image.BILINEAR)
 
 
-def _background(colour: Colour, size: int) -> np.ndarray:
-    """A studio sweep: lighter at the top, a soft floor below the middle."""
-    y = np.linspace(0.0, 1.0, size, dtype=np.float32)[:, None]
+@functools.cache
+def _background(colour: Colour) -> Image.Image:
+    """A studio sweep in the backdrop colour: lighter at the top, a soft floor below the middle."""
+    y = np.linspace(0.0, 1.0, SIZE, dtype=np.float32)[:, None]
     light = 1.03 - 0.07 * y - 0.03 * np.clip((y - 0.62) * 4, 0, 1)
-    return np.clip(np.asarray(colour, dtype=np.float32)[None, None, :] * light[..., None], 0, 255).repeat(
-        size, axis=1
-    )
+    sweep = np.asarray(colour, dtype=np.float32)[None, None, :] * light[..., None]
+    return Image.fromarray(np.clip(sweep, 0, 255).astype(np.uint8).repeat(SIZE, axis=1), "RGB")
+
+
+@functools.cache
+def _key_light() -> Image.Image:
+    """Light falling from the top left: full there, darker to the bottom right (255 = full light)."""
+    yy, xx = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32) / SIZE
+    return Image.fromarray((255 * (1.0 - 0.11 * (xx + yy))).astype(np.uint8), "L")
+
+
+# Lookup tables: the rim of a shape is darker than its middle (it looks round); a shadow darkens 38%.
+_RIM_SHADE = [round(255 * (0.62 + 0.38 * v / 255)) for v in range(256)]
+_SHADOW = [round(255 * (1 - 0.38 * v / 255)) for v in range(256)]
+_LIFT = [min(255, round(v * 1.1)) for v in range(256)]
+
+
+def _times(img: Image.Image, factor: Image.Image) -> Image.Image:
+    """The RGB image times a grey factor image (255 = 1.0)."""
+    return ImageChops.multiply(img, Image.merge("RGB", (factor, factor, factor)))
 
 
 def render_product(design: Design, view: View | None = None) -> Image.Image:
     """A 600x600 studio photo of the product."""
     view = view or View()
-    layer = _object_layer(design, view, SIZE * _SUPER).resize((SIZE, SIZE), Image.LANCZOS)
-    alpha = layer.getchannel("A")
-    rgb = np.asarray(layer.convert("RGB"), dtype=np.float32)
-    a = np.asarray(alpha, dtype=np.float32)[..., None] / 255.0
-
-    rim = _soft(alpha, 22)[..., None]
-    yy, xx = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32) / SIZE
-    light = (1.10 - 0.22 * (xx + yy) / 2)[..., None]
-    shaded = rgb * (0.62 + 0.38 * rim) * light
-
-    shadow = _soft(_shifted(alpha, SIZE // 40, SIZE // 28), 26)[..., None]
-    backdrop = view.backdrop or design.backdrop
-    background = _background(backdrop, SIZE) * (1.0 - 0.38 * shadow)
-    out = background * (1.0 - a) + shaded * a
-    return Image.fromarray(np.clip(out, 0, 255).astype(np.uint8), "RGB")
+    rgb, alpha, body = (img.reduce(_SUPER) for img in _object_layer(design, view, SIZE * _SUPER))
+    if design.pattern != "plain":
+        rgb = Image.composite(_solid(design.pattern_colour), rgb, ImageChops.multiply(_pattern_mask(design), body))
+    shade = ImageChops.multiply(_soft(alpha, 22).point(_RIM_SHADE), _key_light())
+    body = _times(rgb.point(_LIFT * 3), shade)
+    shadow = _soft(_shifted(alpha, SIZE // 40, SIZE // 28), 26).point(_SHADOW)
+    background = _times(_background(view.backdrop or design.backdrop), shadow)
+    return Image.composite(body, background, alpha)
 
 
 def jpeg_bytes(img: Image.Image, quality: int = JPEG_QUALITY) -> bytes:

@@ -1,0 +1,109 @@
+"""The command line: every command documented with an example, and the commands that need no crawl."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import click
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from sourcefinder import db as store
+from sourcefinder.cli import app
+
+ROOT = Path(__file__).parent.parent
+REAL = Path(__file__).parent / "fixtures" / "real-pages"
+runner = CliRunner()
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((f"{prefix}{name}", command))
+        if isinstance(command, click.Group):
+            found += _commands(command, f"{prefix}{name} ")
+    return found
+
+
+COMMANDS = _commands(get_command(app))
+
+
+def test_all_commands_are_found():
+    names = {name for name, _ in COMMANDS}
+    assert {"demo", "demo serve", "crawl", "import", "match", "deals", "export", "parse", "evaluate"} <= names
+
+
+@pytest.mark.parametrize(("name", "command"), COMMANDS, ids=[name for name, _ in COMMANDS])
+def test_every_command_has_an_example_and_is_in_the_readme(name, command):
+    assert f"Example: sourcefinder {name}" in (command.help or ""), f"`{name}` --help has no example"
+    assert f"sourcefinder {name}" in (ROOT / "README.md").read_text(encoding="utf-8"), (
+        f"README lacks `{name}`"
+    )
+    assert "--db" in {opt for param in command.params for opt in getattr(param, "opts", [])}
+
+
+def test_parse_prints_the_listing_of_a_saved_page():
+    page = REAL / "1688" / "detail_pc_od2024_offer769706957407.html"
+    result = runner.invoke(app, ["parse", str(page)])
+    assert result.exit_code == 0, result.output
+    [listing] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert listing["item_id"] == "769706957407" and listing["role"] == "factory"
+
+
+def test_parse_refuses_a_wall_with_a_clear_error():
+    result = runner.invoke(app, ["parse", str(REAL / "1688" / "antibot_login_jump_from_offer_search.html")])
+    assert result.exit_code == 1
+    assert "wall" in result.stderr
+
+
+def test_parse_of_a_missing_file():
+    result = runner.invoke(app, ["parse", "no/such/page.html"])
+    assert result.exit_code == 1 and "no such file" in result.stderr
+
+
+def test_deals_and_export_on_an_empty_database(tmp_path):
+    db_path = str(tmp_path / "empty.db")
+    result = runner.invoke(app, ["deals", "--db", db_path])
+    assert result.exit_code == 0 and "No matched pairs yet" in result.stdout
+    out = tmp_path / "deals.csv"
+    result = runner.invoke(app, ["export", str(out), "--db", db_path])
+    assert result.exit_code == 0 and out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_match_export_and_evaluate_on_stored_listings(tmp_path, make_listing):
+    db_path = tmp_path / "m.db"
+    database = store.open_db(db_path)
+    spoon = "景德镇陶瓷勺子 16.5cm 家用汤勺"
+    store.save_listing(
+        database,
+        make_listing("r1", title=f"网红新款 {spoon} 包邮", price=19.9, image_phash="c3a1b2d4e5f60718"),
+    )
+    store.save_listing(
+        database, make_listing("f1", role="factory", title=spoon, price=3.2, image_phash="c3a1b2d4e5f60719")
+    )
+    store.save_listing(
+        database,
+        make_listing("f2", role="factory", title="不锈钢炒锅 32cm", price=45, image_phash="0f0f0f0f0f0f0f0f"),
+    )
+    result = runner.invoke(app, ["match", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out.csv"
+    assert runner.invoke(app, ["export", str(out), "--db", str(db_path)]).exit_code == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert [(r["retail_id"], r["factory_id"]) for r in rows] == [("demotaobao:r1", "demo1688:f1")]
+    truth = tmp_path / "truth.csv"
+    truth.write_text("retail_id,factory_id\ndemotaobao:r1,demo1688:f1\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(truth), "--db", str(db_path)])
+    assert result.exit_code == 0 and "F1 1.000" in result.stdout
+    again = runner.invoke(app, ["match", "--db", str(db_path)])
+    assert "Scored 0 of 1 retail listings" in again.stdout
+
+
+def test_evaluate_names_a_bad_truth_file(tmp_path):
+    truth = tmp_path / "truth.csv"
+    truth.write_text("a,b\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(truth), "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 1 and "lacks the column" in result.stderr

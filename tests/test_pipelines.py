@@ -1,0 +1,65 @@
+"""Pipelines one at a time: validation drops with a reason, storage upserts and records the run."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy import Spider
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from pipelines.storage import SQLitePipeline
+from pipelines.validate import ValidationPipeline
+from sourcefinder import db as store
+from sourcefinder.items import Listing
+
+
+def _crawler(tmp_path, **settings):
+    crawler = get_crawler(Spider, {"SOURCEFINDER_DB": str(tmp_path / "p.db"), **settings})
+    crawler.spider = Spider("factory")
+    return crawler
+
+
+def test_validation_normalises_an_item(tmp_path):
+    pipeline = ValidationPipeline.from_crawler(_crawler(tmp_path))
+    item = Listing(source="1688", role="factory", item_id="1", title=" 勺子 ", price="¥8.8-12.5")
+    out = pipeline.process_item(item)
+    assert isinstance(out, Listing)
+    assert (out["title"], out["price"], out["moq"]) == ("勺子", 8.8, 1)
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [({"title": None}, "missing title"), ({"price": "面议"}, "no price"), ({"role": "shop"}, "role")],
+)
+def test_validation_drops_with_the_reason(tmp_path, fields, reason):
+    crawler = _crawler(tmp_path)
+    pipeline = ValidationPipeline.from_crawler(crawler)
+    item = Listing(source="1688", role="factory", item_id="1", title="勺子", price=3, url="https://x/1")
+    item.update({k: v for k, v in fields.items() if v is not None})
+    if fields.get("title", "") is None:
+        del item["title"]
+    with pytest.raises(DropItem, match=reason):
+        pipeline.process_item(item)
+    assert crawler.stats.get_value("sourcefinder/items_invalid") == 1
+
+
+def test_storage_upserts_and_records_the_run(tmp_path, make_listing):
+    crawler = _crawler(tmp_path)
+    pipeline = SQLitePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    pipeline.process_item(Listing(make_listing("1", role="factory", price=5)))
+    pipeline.process_item(Listing(make_listing("1", role="factory", price=4)))
+    pipeline.process_item(Listing(make_listing("2", role="factory")))
+    crawler.stats.inc_value("sourcefinder/pages_blocked", 2)
+    pipeline.spider_closed(crawler.spider, "finished")
+    database = store.open_db(tmp_path / "p.db")
+    assert database["listings"].count == 2
+    assert database["price_history"].count == 3
+    run = next(database["runs"].rows)
+    assert (run["spider"], run["status"], run["items_stored"], run["items_new"]) == (
+        "factory",
+        "finished",
+        3,
+        2,
+    )
+    assert (run["items_updated"], run["prices_changed"], run["pages_blocked"]) == (1, 1, 2)
