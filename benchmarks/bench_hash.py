@@ -84,7 +84,9 @@ def product_photo(seed: int) -> Image.Image:
     for _ in range(rng.randint(0, 4)):
         y = cy + rng.randint(-h // 2, h // 2)
         draw.rectangle((cx - w // 2, y, cx + w // 2, y + rng.randint(4, 24)), fill=_colour(rng))
-    draw.text((cx - w // 2, cy + h // 3), f"MODEL {seed % 9973}", fill=_colour(rng), font_size=rng.randint(24, 56))
+    draw.text(
+        (cx - w // 2, cy + h // 3), f"MODEL {seed % 9973}", fill=_colour(rng), font_size=rng.randint(24, 56)
+    )
     noise = np.random.default_rng(seed).normal(0, 3, (SIZE, SIZE, 3))
     return Image.fromarray(np.clip(np.asarray(img) + noise, 0, 255).astype(np.uint8), "RGB")
 
@@ -108,7 +110,12 @@ def _crop(img: Image.Image, rng: random.Random) -> Image.Image:
 def _watermark(img: Image.Image, rng: random.Random) -> Image.Image:
     layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
-    draw.text((img.width * 0.1, img.height * 0.45), "SHOP 旗舰店 %d" % rng.randint(0, 999), fill=(255, 255, 255, 140), font_size=img.width // 12)
+    draw.text(
+        (img.width * 0.1, img.height * 0.45),
+        "SHOP 旗舰店 %d" % rng.randint(0, 999),
+        fill=(255, 255, 255, 140),
+        font_size=img.width // 12,
+    )
     draw.rectangle((img.width * 0.7, 0, img.width, img.height * 0.1), fill=(220, 0, 0, 230))
     return Image.alpha_composite(img.convert("RGBA"), layer).convert("RGB")
 
@@ -162,7 +169,9 @@ def bench_fidelity(paths: list[Path]) -> None:
     )
     counts = np.bincount(distances)
     print(f"draft-mode phash vs imagehash.phash(Image.open(p)) on {len(paths)} JPEGs (no trim):")
-    print(f"  mean {distances.mean():.2f} bits, max {distances.max()} bits, histogram {dict(enumerate(counts))}")
+    print(
+        f"  mean {distances.mean():.2f} bits, max {distances.max()} bits, histogram {dict(enumerate(counts))}"
+    )
 
 
 def _distance(a: str, b: str) -> int:
@@ -182,20 +191,44 @@ def bench_robustness(count: int, quality: int = 70) -> None:
     pairs = [(i, j) for i in range(count) for j in range(count) if i != j]
     different = {f: np.array([_family_distance(base[i], base[j], f) for i, j in pairs]) for f in families}
     limits = {f: np.quantile(different[f], 0.005) - 0.5 for f in families}
-    print(f"{count} products (JPEG q88) vs their retail edits (JPEG q{quality}); distance = best of hash and its mirror")
-    print(f"{'edit':<12}" + "".join(f"{f + ' med/p95/max':>22}" for f in families) + f"{'recall phash|dhash':>22}")
+    print(
+        f"{count} products (JPEG q88) vs their retail edits (JPEG q{quality}); distance = best of hash and its mirror"
+    )
+    print(
+        f"{'edit':<12}"
+        + "".join(f"{f + ' med/p95/max':>22}" for f in families)
+        + f"{'recall phash|dhash':>22}"
+    )
     for edit, fn in EDITS.items():
         copies = [compute_hashes(_jpeg(fn(img, rng), quality)) for img in originals]
-        d = {f: np.array([_family_distance(c, b, f) for c, b in zip(copies, base, strict=True)]) for f in families}
-        cells = "".join(f"{f'{int(np.median(v))} / {int(np.percentile(v, 95))} / {v.max()}':>22}" for v in d.values())
+        d = {
+            f: np.array([_family_distance(c, b, f) for c, b in zip(copies, base, strict=True)])
+            for f in families
+        }
+        cells = "".join(
+            f"{f'{int(np.median(v))} / {int(np.percentile(v, 95))} / {v.max()}':>22}" for v in d.values()
+        )
         recall = np.mean(np.any([d[f] <= limits[f] for f in families], axis=0))
         print(f"{edit:<12}{cells}{recall:>22.2f}")
     bordered = [_jpeg(_border(img, rng), quality) for img in originals]
-    raw = [imagehash.phash(open_image(_jpeg(img, 88))) - imagehash.phash(open_image(b)) for img, b in zip(originals, bordered, strict=True)]
-    print(f"border, phash WITHOUT trim_border: median {int(np.median(raw))}, p95 {int(np.percentile(raw, 95))}")
+    raw = [
+        imagehash.phash(open_image(_jpeg(img, 88))) - imagehash.phash(open_image(b))
+        for img, b in zip(originals, bordered, strict=True)
+    ]
+    print(
+        f"border, phash WITHOUT trim_border: median {int(np.median(raw))}, p95 {int(np.percentile(raw, 95))}"
+    )
     both = np.mean(np.any([different[f] <= limits[f] for f in families], axis=0))
-    print("different products (ordered pairs): " + ", ".join(f"{f} min {v.min()} p0.5 {limits[f] + 0.5:.0f} p5 {np.percentile(v, 5):.0f} median {np.median(v):.0f}" for f, v in different.items()))
-    print(f"recall thresholds: phash <= {limits['phash']:.0f}, dhash <= {limits['dhash']:.0f}; false-positive rate of 'phash or dhash': {both:.2%}")
+    print(
+        "different products (ordered pairs): "
+        + ", ".join(
+            f"{f} min {v.min()} p0.5 {limits[f] + 0.5:.0f} p5 {np.percentile(v, 5):.0f} median {np.median(v):.0f}"
+            for f, v in different.items()
+        )
+    )
+    print(
+        f"recall thresholds: phash <= {limits['phash']:.0f}, dhash <= {limits['dhash']:.0f}; false-positive rate of 'phash or dhash': {both:.2%}"
+    )
 
 
 def main() -> None:
@@ -208,7 +241,9 @@ def main() -> None:
         start = time.perf_counter()
         paths = make_photos(Path(folder), args.images)
         size = sum(p.stat().st_size for p in paths) / len(paths) / 1024
-        print(f"made {len(paths)} {SIZE}x{SIZE} JPEGs (mean {size:.0f} KiB) in {time.perf_counter() - start:.1f} s")
+        print(
+            f"made {len(paths)} {SIZE}x{SIZE} JPEGs (mean {size:.0f} KiB) in {time.perf_counter() - start:.1f} s"
+        )
         bench_throughput(paths, args.workers)
         bench_fidelity(paths)
     bench_robustness(args.products)

@@ -100,22 +100,22 @@ def open_image(
 
 
 def _border_width(lines: np.ndarray, tolerance: int, min_fraction: float) -> int:
-    """How many of ``lines`` (outermost first; lines x length x channels) are uniform, one after another."""
-    median = np.median(lines, axis=1, keepdims=True)
-    close = np.all(np.abs(lines - median) <= tolerance, axis=-1)
-    uniform = close.mean(axis=1) >= min_fraction
+    """How many of the outer half of ``lines`` (outermost first) are near-uniform, one after another."""
+    half = lines[: (len(lines) + 1) // 2]
+    middle = half.shape[1] // 2
+    median = np.partition(half, middle, axis=1)[:, middle : middle + 1]
+    uniform = np.count_nonzero(np.abs(half - median) <= tolerance, axis=1) >= min_fraction * half.shape[1]
     return len(uniform) if uniform.all() else int(np.argmin(uniform))
 
 
 def _trim_box(img: Image.Image, tolerance: int, min_fraction: float) -> tuple[int, int, int, int]:
-    pixels = np.asarray(img, dtype=np.int16)
-    pixels = pixels[..., None] if pixels.ndim == 2 else pixels
-    columns = pixels.transpose(1, 0, 2)
+    rows = np.asarray(img.convert("L"), dtype=np.int16)
+    columns = np.ascontiguousarray(rows.T)
     return (
         _border_width(columns, tolerance, min_fraction),
-        _border_width(pixels, tolerance, min_fraction),
+        _border_width(rows, tolerance, min_fraction),
         img.width - _border_width(columns[::-1], tolerance, min_fraction),
-        img.height - _border_width(pixels[::-1], tolerance, min_fraction),
+        img.height - _border_width(rows[::-1], tolerance, min_fraction),
     )
 
 
@@ -126,7 +126,11 @@ def trim_border(
     is returned as is. Repeated because a frame hides the uniform background inside it."""
     for _ in range(TRIM_PASSES):
         left, top, right, bottom = _trim_box(img, tolerance, min_fraction)
-        if right - left < 2 or bottom - top < 2 or (left, top, right, bottom) == (0, 0, img.width, img.height):
+        if (
+            right - left < 2
+            or bottom - top < 2
+            or (left, top, right, bottom) == (0, 0, img.width, img.height)
+        ):
             return img
         img = img.crop((left, top, right, bottom))
     return img

@@ -82,7 +82,7 @@ def test_retail_crawl_reads_search_and_item_pages(site, tmp_path):
     assert _crawled_hosts((tmp_path / "crawl.log").read_text(encoding="utf-8")) == {"127.0.0.1"}
     database = store.open_db(db_path)
     rows = {row["item_id"]: row for row in store.listings(database, "retail")}
-    assert len(rows) == 37  # 36 search hits and the Tmall item
+    assert len(rows) == 34  # 33 search hits with an item id (3 are theme blocks) and the Tmall item
     item = rows["583789686010"]
     assert item["price"] == 146.0 and item["shipping_fee"] == 10.0
     assert all("<span" not in row["title"] for row in rows.values())

@@ -83,7 +83,7 @@ class Plan:
     truth: list[tuple[str, str]] = field(default_factory=list)
     cases: list[tuple[str, str]] = field(default_factory=list)
     renders: list[tuple[str, Design, View]] = field(default_factory=list)
-    edits: list[tuple[str, str, Edit]] = field(default_factory=list)
+    edits: list[tuple[str, str, Edit | None]] = field(default_factory=list)
 
 
 def build_marketplace(root: Path, seed: int = 7, size: str | int = "default") -> Path:
@@ -154,9 +154,10 @@ def _render_job(job: tuple[Path, Design, View]) -> None:
     path.write_bytes(jpeg_bytes(render_product(design, view)))
 
 
-def _edit_job(job: tuple[Path, Path, Edit]) -> None:
+def _edit_job(job: tuple[Path, Path, Edit | None]) -> None:
     path, source, edit = job
-    path.write_bytes(edited_jpeg(source.read_bytes(), edit))
+    data = source.read_bytes()
+    path.write_bytes(data if edit is None else edited_jpeg(data, edit))
 
 
 def _run(function: Callable[[Any], None], jobs: list, workers: int) -> None:
@@ -214,7 +215,7 @@ class Generator:
         if choices and (len(pool) >= 4 or self.rng.random() < 0.5):
             return self.rng.choice(choices)
         province, city = self.rng.choice(kind.places)
-        word = self.rng.choice(K.COMPANY_WORDS)
+        word, latin = self.rng.choice(K.COMPANY_WORDS)
         producer = self.rng.random() < 0.8
         name = f"{city}市{word}{kind.industry}有限公司" if producer else f"{city}市{word}贸易商行"
         roll = self.rng.random()
@@ -222,6 +223,7 @@ class Generator:
         company = {
             "name": name,
             "login_id": f"{word}{kind.industry[:2]}{'工厂' if producer else '商行'}",
+            "handle": latin,
             "card_type": "factory" if producer else "default",
             "badges": badges,
             "province": province,
@@ -336,13 +338,9 @@ class Generator:
         return self._add_offer(offer, paths)
 
     def _derived(self, offer: Offer, source: Offer, edit_for: Callable[[], Edit | None]) -> Offer:
-        """An offer whose photos are the source offer's, copied (edit None = same bytes) or edited."""
-        paths = []
-        for i, source_path in enumerate(source.images):
-            path = f"img/1688/{offer.id}_{i}.jpg"
-            edit = edit_for()
-            self.plan_.edits.append((path, source_path, edit or Edit(quality=0)))
-            paths.append(path)
+        """An offer whose photos are the source offer's, copied byte for byte (edit None) or edited."""
+        paths = [f"img/1688/{offer.id}_{i}.jpg" for i in range(len(source.images))]
+        self.plan_.edits += [(path, src, edit_for()) for path, src in zip(paths, source.images, strict=True)]
         return self._add_offer(offer, paths)
 
     def _factories(self) -> list[tuple[str, list[Offer]]]:
@@ -369,8 +367,7 @@ class Generator:
             offer = self._offer(family, colour, size, first_company, rng.random() < 0.5)
             offer = self._rendered(offer, self._look(family, colour))
             twin = self._offer(family, colour, size, self._company(family.kind, avoid=first_company), False)
-            handle = twin.company["login_id"].encode("unicode_escape").decode()[:0] or "factory"
-            twin = self._derived(twin, offer, lambda: light_edit(rng, handle))
+            twin = self._derived(twin, offer, lambda: light_edit(rng, twin.company["handle"]))
             targets.append(("two_factories", [offer, twin]))
         while len(self.plan_.factory) < self.n_factory:
             family = self._family(rng.choice(K.KINDS))

@@ -185,9 +185,12 @@ SHOP_SUFFIXES: tuple[tuple[str, str, bool], ...] = (
     ("旗舰店", "official", True), ("专营店", "mall", True), ("数码店", "digital", False),
 )
 # fmt: on
-COMPANY_WORDS = (
-    "瑞丰", "鑫源", "恒达", "佳美", "宏利", "锦程", "华盛", "永泰", "德诚", "顺发",
-    "美途", "优创", "众诚", "天艺", "金诺", "汇通", "盛源", "新雅", "博远", "立信",
+# Words in factory company names, with the Latin form factories stamp on re-posted photos.
+COMPANY_WORDS: tuple[tuple[str, str], ...] = (
+    ("瑞丰", "RUIFENG"), ("鑫源", "XINYUAN"), ("恒达", "HENGDA"), ("佳美", "JIAMEI"), ("宏利", "HONGLI"),
+    ("锦程", "JINCHENG"), ("华盛", "HUASHENG"), ("永泰", "YONGTAI"), ("德诚", "DECHENG"), ("顺发", "SHUNFA"),
+    ("美途", "MEITU"), ("优创", "YOUCHUANG"), ("众诚", "ZHONGCHENG"), ("天艺", "TIANYI"), ("金诺", "JINNUO"),
+    ("汇通", "HUITONG"), ("盛源", "SHENGYUAN"), ("新雅", "XINYA"), ("博远", "BOYUAN"), ("立信", "LIXIN"),
 )
 FACTORY_PREFIXES = ("厂家直销", "源头工厂", "工厂批发", "现货批发", "跨境", "热卖")
 FACTORY_SUFFIXES = ("批发", "一件代发", "现货速发", "可定制logo", "跨境专供", "工厂直供")

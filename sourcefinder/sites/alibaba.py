@@ -303,17 +303,18 @@ def _sku_dimensions(props: Any) -> set[str]:
 # --- mobile page and SKU gateway -----------------------------------------------------------------
 
 
-def _as_data(text_or_obj: Any, variable: str) -> Any:
+def _as_data(text_or_obj: Any, what: str, variable: str | None = None) -> Any:
+    """The parsed object, from a page assigning ``variable``, a JSON/JSONP body or an object as is."""
     if not isinstance(text_or_obj, str | bytes):
         return text_or_obj
     text = text_or_obj.decode("utf-8", errors="replace") if isinstance(text_or_obj, bytes) else text_or_obj
-    found = find_assignment(text, variable)
-    return found if found is not None else load_data(text, variable)
+    found = find_assignment(text, variable) if variable else None
+    return found if found is not None else load_data(text, what)
 
 
 def parse_mobile_init_data(text_or_obj: Any, url: str | None = None, source: str = "1688") -> dict[str, Any]:
     """Parse m.1688.com ``window.__INIT_DATA`` (page text, JSON text or the parsed object)."""
-    init = _as_data(text_or_obj, "window.__INIT_DATA")
+    init = _as_data(text_or_obj, "1688 mobile data", "window.__INIT_DATA")
     if not isinstance(init, dict):
         raise PageDataError("window.__INIT_DATA is not an object")
     components = [dig(c, "data") for c in (init.get("data") or {}).values()]
@@ -335,7 +336,7 @@ def parse_sku_gateway(text_or_obj: Any) -> dict[str, Any]:
 
     Returns item_id, title, price, price_tiers, moq, sales and badges.
     """
-    body = _as_data(text_or_obj, "gateway")
+    body = _as_data(text_or_obj, "1688 SKU gateway body")
     ret = [str(r) for r in dig(body, "ret") or []]
     if ret and not any(r.startswith("SUCCESS") for r in ret):
         raise PageDataError(f"1688 SKU gateway call failed: {'; '.join(ret)}")

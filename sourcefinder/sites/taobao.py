@@ -106,7 +106,7 @@ def _auction_listing(auction: dict[str, Any], source: str) -> dict[str, Any]:
 
 def _mtop_item_listing(item: dict[str, Any], source: str) -> dict[str, Any]:
     """One item of the newer mtop search ``itemsArray`` (field names of s.taobao.com since 2023)."""
-    tmall = bool(item.get("isTmall")) or dig(item, "shopInfo", "tmallIcon") is not None
+    tmall = bool(item.get("isTmall"))
     return new_listing(
         source,
         "retail",
