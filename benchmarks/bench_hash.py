@@ -112,7 +112,7 @@ def _watermark(img: Image.Image, rng: random.Random) -> Image.Image:
     draw = ImageDraw.Draw(layer)
     draw.text(
         (img.width * 0.1, img.height * 0.45),
-        "SHOP 旗舰店 %d" % rng.randint(0, 999),
+        f"SHOP {rng.randint(0, 999)}",
         fill=(255, 255, 255, 140),
         font_size=img.width // 12,
     )
@@ -170,7 +170,7 @@ def bench_fidelity(paths: list[Path]) -> None:
     counts = np.bincount(distances)
     print(f"draft-mode phash vs imagehash.phash(Image.open(p)) on {len(paths)} JPEGs (no trim):")
     print(
-        f"  mean {distances.mean():.2f} bits, max {distances.max()} bits, histogram {dict(enumerate(counts))}"
+        f"  mean {distances.mean():.2f} bits, max {distances.max()} bits, histogram {dict(enumerate(counts.tolist()))}"
     )
 
 

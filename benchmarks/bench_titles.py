@@ -4,11 +4,12 @@ Left listings are retail, right listings are factory (each deduplicated by id); 
 :class:`TitleIndex` of the factory titles; a predicted match is a candidate pair scored at or above the
 threshold; the truth is every (left, right) listing pair with equal cluster_id.
 
-    python benchmarks/bench_titles.py
+    python benchmarks/bench_titles.py [--scale 100000]   # --scale also times an N x N synthetic index
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -35,11 +36,38 @@ def calibration_table(probabilities: np.ndarray, correct: np.ndarray) -> list[st
         inside = (probabilities >= low) & (probabilities < high)
         if inside.any():
             mean, observed = probabilities[inside].mean(), correct[inside].mean()
-            lines.append(f"  {low:.1f}-{min(high, 1):.1f}  {int(inside.sum()):8d}  {mean:6.3f}  {observed:8.3f}")
+            lines.append(
+                f"  {low:.1f}-{min(high, 1):.1f}  {int(inside.sum()):8d}  {mean:6.3f}  {observed:8.3f}"
+            )
     return lines
 
 
+def scale_check(infos: list[titles.TitleInfo], n: int, seed: int = 0) -> str:
+    """Time ``n`` queries against ``n`` entries, texts spliced from halves of real titles."""
+    rng = np.random.default_rng(seed)
+    texts = [i.text for i in infos]
+
+    def synthetic() -> list[titles.TitleInfo]:
+        picks = rng.integers(0, len(texts), (n, 2))
+        return [
+            titles.TitleInfo(
+                title="", text=texts[a][: len(texts[a]) // 2] + texts[b][len(texts[b]) // 2 :], tokens=()
+            )
+            for a, b in picks
+        ]
+
+    entries, queries = synthetic(), synthetic()
+    start = time.perf_counter()
+    found = titles.TitleIndex(entries).candidates(queries, top_n=20, min_similarity=0.1)
+    return (
+        f"scale: {n:,} x {n:,} candidates (top 20) {len(found):,} pairs in {time.perf_counter() - start:.1f}s"
+    )
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=0, help="also time an N x N synthetic index")
+    args = parser.parse_args()
     timings: dict[str, float] = {}
     start = time.perf_counter()
     pairs = pd.read_csv(DATA / "val.csv")
@@ -56,28 +84,44 @@ def main() -> None:
 
     mark = time.perf_counter()
     probabilities = np.array(
-        [titles.title_probability(titles.compare(retail.infos[i], factory.infos[j])) for i, j, _ in candidates]
+        [
+            titles.title_probability(titles.compare(retail.infos[i], factory.infos[j]))
+            for i, j, _ in candidates
+        ]
     )
     timings["compare + score"] = time.perf_counter() - mark
 
     cosines = np.array([c for _, _, c in candidates])
     correct = np.array([retail.clusters[i] == factory.clusters[j] for i, j, _ in candidates])
     truth = truth_count(retail, factory)
-    print(f"val: {len(retail.infos)} retail, {len(factory.infos)} factory listings, {truth} true pairs, "
-          f"{len(candidates)} candidates holding {int(correct.sum())} of them "
-          f"(recall ceiling {correct.sum() / truth:.3f})")
+    print(
+        f"val: {len(retail.infos)} retail, {len(factory.infos)} factory listings, {truth} true pairs, "
+        f"{len(candidates)} candidates holding {int(correct.sum())} of them "
+        f"(recall ceiling {correct.sum() / truth:.3f})"
+    )
 
     oracle, _ = best_threshold(cosines, correct, truth)
-    print(_line("(a) baseline TF-IDF cosine, oracle threshold", *prf(cosines >= oracle, correct, truth), oracle))
+    print(
+        _line("(a) baseline TF-IDF cosine, oracle threshold", *prf(cosines >= oracle, correct, truth), oracle)
+    )
     threshold = titles.title_threshold()
-    print(_line("(b) title_probability, threshold from train", *prf(probabilities >= threshold, correct, truth),
-                threshold))
+    print(
+        _line(
+            "(b) title_probability, threshold from train",
+            *prf(probabilities >= threshold, correct, truth),
+            threshold,
+        )
+    )
     best, _ = best_threshold(probabilities, correct, truth)
-    print(_line("    (title_probability, oracle threshold)", *prf(probabilities >= best, correct, truth), best))
+    print(
+        _line("    (title_probability, oracle threshold)", *prf(probabilities >= best, correct, truth), best)
+    )
     print("calibration on val candidates:")
     print("\n".join(calibration_table(probabilities, correct)))
     timings["total"] = time.perf_counter() - start
     print("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in timings.items()))
+    if args.scale:
+        print(scale_check(retail.infos + factory.infos, args.scale))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,11 @@
 """Refit the title model (``sourcefinder/resources/title_model.json``) on the EMBER train pairs, reproducibly.
 
-Training rows: every pair in train.csv plus hard negatives mined the way the matcher meets them: the
-left listings query a :class:`TitleIndex` of the right listings, and every candidate from another cluster
-is a negative (same-cluster candidates are positives). val.csv is never read here.
+Training rows: every pair in train.csv plus hard negatives mined the way the matcher meets them. The train
+listings are split at random into FOLDS universes (about as many listings per product as a val-sized batch);
+in each, the left listings query a :class:`TitleIndex` of the right listings, and every candidate from
+another cluster is a negative (same-cluster candidates are positives). EMBER clusters lump variants
+together; the product does not, so a same-cluster pair whose titles conflict on a quantity, size or colour
+is relabelled negative before fitting. val.csv is never read here.
 
     python benchmarks/fit_title_model.py [--brands]   # --brands also rewrites resources/userdict.txt
 """
@@ -28,6 +31,11 @@ RESOURCES = Path(titles.__file__).parent / "resources"
 TOP_N = 20
 MIN_SIMILARITY = 0.05
 C = 1.0
+FOLDS = 3
+SEED = 0
+ATTRIBUTE_KEYS = 40  # the most common attribute keys get a learned weight each
+# Facts that make two listings different items whatever their cluster says (16.5cm vs 18cm, S vs XL, 红 vs 黑).
+HARD_CONFLICTS = ("quantity_conflict", "size_conflict", "colour_conflict")
 
 
 @dataclass
@@ -51,14 +59,9 @@ def load_side(pairs: pd.DataFrame, side: str) -> Side:
 
 def candidate_pairs(retail: Side, factory: Side) -> list[tuple[int, int, float]]:
     """(retail index, factory index, cosine) from the title index, as the matcher would get them."""
-    return titles.TitleIndex(factory.infos).candidates(retail.infos, top_n=TOP_N, min_similarity=MIN_SIMILARITY)
-
-
-def feature_matrix(pairs: list[tuple[int, int]], retail: Side, factory: Side) -> tuple[list[str], np.ndarray]:
-    """Feature names and one row of :meth:`TitleEvidence.features` per (retail, factory) pair."""
-    rows = [titles.compare(retail.infos[i], factory.infos[j]).features() for i, j in pairs]
-    names = list(rows[0])
-    return names, np.array([[r[n] for n in names] for r in rows], dtype=float)
+    return titles.TitleIndex(factory.infos).candidates(
+        retail.infos, top_n=TOP_N, min_similarity=MIN_SIMILARITY
+    )
 
 
 def truth_count(retail: Side, factory: Side) -> int:
@@ -83,16 +86,55 @@ def best_threshold(scores: np.ndarray, correct: np.ndarray, truth: int) -> tuple
     return float(grid[best]), float(f1s[best])
 
 
-def training_rows(pairs: pd.DataFrame, retail: Side, factory: Side):
-    """Labelled (retail, factory) index pairs: the train pairs plus the mined candidates."""
+def subset(side: Side, keep: np.ndarray) -> Side:
+    """The listings of ``side`` at positions ``keep``."""
+    return Side(side.ids[keep], side.clusters[keep], [side.infos[k] for k in keep])
+
+
+def universes(retail: Side, factory: Side, folds: int = FOLDS, seed: int = SEED) -> list[tuple[Side, Side]]:
+    """The listings split at random into ``folds`` (retail, factory) universes."""
+    rng = np.random.default_rng(seed)
+    r_fold, f_fold = rng.integers(0, folds, len(retail.ids)), rng.integers(0, folds, len(factory.ids))
+    return [
+        (subset(retail, np.flatnonzero(r_fold == k)), subset(factory, np.flatnonzero(f_fold == k)))
+        for k in range(folds)
+    ]
+
+
+@dataclass
+class Rows:
+    """Labelled comparisons: features, cluster labels, and which rows are mined candidates."""
+
+    features: list[dict[str, float]]
+    same_cluster: np.ndarray
+    mined: np.ndarray
+    truth: int  # true pairs in the mined universes
+
+
+def training_rows(pairs: pd.DataFrame, retail: Side, factory: Side) -> Rows:
+    """The train pairs plus the candidates mined in each universe."""
     r_pos = {v: i for i, v in enumerate(retail.ids.tolist())}
     f_pos = {v: i for i, v in enumerate(factory.ids.tolist())}
-    labelled = {(r_pos[a], f_pos[b]) for a, b in zip(pairs.id_left, pairs.id_right, strict=True)}
-    mined = candidate_pairs(retail, factory)
-    labelled |= {(i, j) for i, j, _ in mined}
-    index = sorted(labelled)
-    labels = np.array([retail.clusters[i] == factory.clusters[j] for i, j in index])
-    return index, labels, mined
+    compared = [
+        (retail.infos[r_pos[a]], factory.infos[f_pos[b]])
+        for a, b in zip(pairs.id_left, pairs.id_right, strict=True)
+    ]
+    labels, mined, truth = pairs.label.astype(bool).tolist(), [False] * len(pairs), 0
+    for part_retail, part_factory in universes(retail, factory):
+        for i, j, _ in candidate_pairs(part_retail, part_factory):
+            compared.append((part_retail.infos[i], part_factory.infos[j]))
+            labels.append(part_retail.clusters[i] == part_factory.clusters[j])
+            mined.append(True)
+        truth += truth_count(part_retail, part_factory)
+    features = [titles.compare(a, b).features() for a, b in compared]
+    return Rows(features, np.array(labels), np.array(mined), truth)
+
+
+def model_features(rows: Rows) -> list[str]:
+    """The evidence features plus the most common per-key attribute agreements."""
+    names = [n for n in rows.features[0] if not n.startswith("attr=")]
+    keys = Counter(n for f in rows.features for n in f if n.startswith("attr="))
+    return names + [k for k, _ in keys.most_common(ATTRIBUTE_KEYS)]
 
 
 def fit(train_csv: Path = DATA / "train.csv") -> dict:
@@ -101,22 +143,22 @@ def fit(train_csv: Path = DATA / "train.csv") -> dict:
     from sklearn.preprocessing import StandardScaler
 
     pairs = pd.read_csv(train_csv)
-    retail, factory = load_side(pairs, "left"), load_side(pairs, "right")
-    index, labels, mined = training_rows(pairs, retail, factory)
-    names, x = feature_matrix(index, retail, factory)
+    rows = training_rows(pairs, load_side(pairs, "left"), load_side(pairs, "right"))
+    names = model_features(rows)
+    x = np.array([[f.get(n, 0.0) for n in names] for f in rows.features])
+    hard = np.array([any(f[n] > 0 for n in HARD_CONFLICTS) for f in rows.features])
+    labels = rows.same_cluster & ~hard
     scaler = StandardScaler().fit(x)
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-    model = LogisticRegression(C=C, max_iter=2000).fit((x - scaler.mean_) / scale, labels)
+    model = LogisticRegression(C=C, max_iter=5000).fit((x - scaler.mean_) / scale, labels)
 
-    position = {pair: k for k, pair in enumerate(index)}
-    mined_rows = [position[(i, j)] for i, j, _ in mined]
-    probabilities = model.predict_proba((x[mined_rows] - scaler.mean_) / scale)[:, 1]
-    correct = labels[mined_rows]
-    threshold, f1 = best_threshold(probabilities, correct, truth_count(retail, factory))
+    probabilities = model.predict_proba((x[rows.mined] - scaler.mean_) / scale)[:, 1]
+    threshold, f1 = best_threshold(probabilities, rows.same_cluster[rows.mined], rows.truth)
     return {
         "about": "Logistic regression on TitleEvidence.features(); refit with benchmarks/fit_title_model.py.",
-        "trained_on": f"{train_csv.name}: {len(pairs)} pairs + candidates (top {TOP_N}, cosine >= {MIN_SIMILARITY})",
-        "rows": len(index),
+        "trained_on": f"{train_csv.name}: {len(pairs)} pairs + candidates in {FOLDS} universes "
+        f"(top {TOP_N}, cosine >= {MIN_SIMILARITY})",
+        "rows": len(labels),
         "positives": int(labels.sum()),
         "features": names,
         "mean": scaler.mean_.round(6).tolist(),
@@ -138,7 +180,9 @@ def write_brand_dictionary(train_csv: Path = DATA / "train.csv", min_listings: i
             brand = titles.parse_pv_pairs(pv).get("品牌", "")
             seen.update(set(titles._split_values(brand)))
     brands = sorted(b for b, n in seen.items() if n >= min_listings and len(b) >= 2 and not b.isdigit())
-    header = "# Brands for the segmenter and the brand rule; written by benchmarks/fit_title_model.py --brands.\n"
+    header = (
+        "# Brands for the segmenter and the brand rule; written by benchmarks/fit_title_model.py --brands.\n"
+    )
     (RESOURCES / "userdict.txt").write_text(header + "\n".join(brands) + "\n", encoding="utf-8")
     return len(brands)
 
@@ -151,9 +195,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.brands:
         print(f"brands written: {write_brand_dictionary()}")
     model = fit()
-    (RESOURCES / titles.MODEL_RESOURCE).write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", "utf-8")
-    print(f"rows {model['rows']} (positives {model['positives']}), threshold {model['threshold']}, "
-          f"train F1 {model['train_f1']}, {time.perf_counter() - start:.1f}s")
+    (RESOURCES / titles.MODEL_RESOURCE).write_text(
+        json.dumps(model, ensure_ascii=False, indent=1) + "\n", "utf-8"
+    )
+    print(
+        f"rows {model['rows']} (positives {model['positives']}), threshold {model['threshold']}, "
+        f"train F1 {model['train_f1']}, {time.perf_counter() - start:.1f}s"
+    )
     for name, coef in zip(model["features"], model["coef"], strict=True):
         print(f"  {name:20s} {coef:+.3f}")
 

@@ -9,12 +9,20 @@ from scrapy import Request
 from scrapy.pipelines.images import ImagesPipeline
 
 
+LOCAL_SLOT = "local-files"
+
+
 class ListingImagesPipeline(ImagesPipeline):
     """ImagesPipeline limited to SOURCEFINDER_MAX_IMAGES per listing, counting the images that failed."""
 
     def get_media_requests(self, item: Any, info: ImagesPipeline.SpiderInfo) -> list[Request]:
         limit = self.crawler.settings.getint("SOURCEFINDER_MAX_IMAGES")
-        return super().get_media_requests(item, info)[:limit]
+        requests = super().get_media_requests(item, info)[:limit]
+        for request in requests:
+            if request.url.startswith("file://"):
+                # Local files need no politeness: their own download slot, no delay (see DOWNLOAD_SLOTS).
+                request.meta.update(download_slot=LOCAL_SLOT, autothrottle_dont_adjust_delay=True)
+        return requests
 
     def item_completed(self, results: list, item: Any, info: ImagesPipeline.SpiderInfo) -> Any:
         failed = sum(1 for ok, _ in results if not ok)

@@ -29,7 +29,7 @@ app = typer.Typer(
 demo_app = typer.Typer(invoke_without_command=True, rich_markup_mode=None)
 app.add_typer(demo_app, name="demo")
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[
     Path,
@@ -312,11 +312,11 @@ def export_command(
 @app.command("parse")
 def parse_command(
     source: Annotated[str, typer.Argument(help="A saved page, or an http(s):// URL to fetch.")],
+    db: DbOption,
     url: Annotated[
         str | None, typer.Option(help="The page's original URL (helps choose the parser).")
     ] = None,
     spider: Annotated[str | None, typer.Option(help="Force a parser: factory or retail.")] = None,
-    db: DbOption = None,  # accepted like everywhere, unused
 ) -> None:
     """Print as JSON lines what the spiders extract from one saved page.
 

@@ -99,6 +99,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             "factory_id": str,
             "confidence": float,
             "image_distance": int,
+            "dhash_distance": int,
             "title_similarity": float,
             "agreeing": str,
             "conflicting": str,

@@ -117,7 +117,7 @@ class HammingIndex:
             return []
         if self._faiss is not None:
             lims, dist, ids = self._faiss.range_search(self._packed(q), max_distance + 1)
-            query_ids = np.repeat(np.arange(len(q)), np.diff(lims))
+            query_ids = np.repeat(np.arange(len(q)), np.diff(lims.astype(np.int64)))
             return _sorted_triples(query_ids, ids.astype(np.int64), dist.astype(np.int64))
         found = [(np.empty(0, np.int64),) * 3]
         for qs, entry_blocks in self._blocks(q):

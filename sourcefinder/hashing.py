@@ -15,7 +15,7 @@ from pathlib import Path
 
 import imagehash
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 32 * 1024 * 1024
 """Files larger than this are refused before decoding."""
@@ -93,6 +93,8 @@ def open_image(
         return _flatten_alpha(img).convert(mode)
     except ImageError:
         raise
+    except UnidentifiedImageError as exc:
+        raise ImageError("cannot decode image: not a format PIL can identify") from exc
     except Image.DecompressionBombError as exc:
         raise ImageError(f"decompression bomb: {exc}") from exc
     except Exception as exc:  # PIL's decoders raise many types (OSError, SyntaxError, struct.error, ...)

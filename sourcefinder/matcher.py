@@ -15,13 +15,14 @@ from typing import Any
 from sourcefinder import titles
 from sourcefinder.hamming import HammingIndex
 
-# Image-hash kinds compared across listings: the retail photo against the factory photo and its mirror.
-QUERY_HASH = "phash"
-INDEX_HASHES = ("phash", "phash_mirror")
+# Image hashes compared across listings: each retail hash against the factory's same hash and its mirror,
+# within a radius chosen on the hashing benchmark (docs/hashing.md): phash <= 12 or dhash <= 10.
+IMAGE_KINDS = {"phash": ("phash", "phash_mirror", 12), "dhash": ("dhash", "dhash_mirror", 10)}
 IDENTIFIER_KEYS = ("gtin", "gtin13", "gtin14", "gtin8", "ean", "upc", "mpn")
 
 DEFAULT_MIN_CONFIDENCE = 0.5
-DEFAULT_IMAGE_RADIUS = 14
+# Pairs below this are not stored; deals, export and evaluate filter at --min-confidence.
+STORE_FLOOR = 0.05
 DEFAULT_TITLE_TOP_N = 10
 
 
@@ -33,6 +34,7 @@ class Match:
     factory_id: str
     confidence: float
     image_distance: int | None
+    dhash_distance: int | None
     title_similarity: float
     agreeing: list[str] = field(default_factory=list)
     conflicting: list[str] = field(default_factory=list)
@@ -43,6 +45,7 @@ class Match:
             "factory_id": self.factory_id,
             "confidence": round(self.confidence, 4),
             "image_distance": self.image_distance,
+            "dhash_distance": self.dhash_distance,
             "title_similarity": round(self.title_similarity, 4),
             "agreeing": self.agreeing,
             "conflicting": self.conflicting,
@@ -57,20 +60,25 @@ def listing_hashes(listing: dict[str, Any], kinds: Sequence[str]) -> list[str]:
     return hashes
 
 
-def image_llr(distance: int | None) -> float:
-    """Log-likelihood ratio that two listings show the same photo, from their best phash distance.
+def image_llr(distance: int | None, strong: int, weak: int) -> float:
+    """Log-likelihood ratio that two listings show the same photo, from one hash's best distance.
 
-    Edited copies of one photo (border, crop, watermark, tone, mirror) stay within ~10 bits; photos of
-    different products sit near 32. A re-shot photo of the same product can also be far, so a large
-    distance is only weak evidence against a match.
+    Edited copies of one photo (border, crop, watermark, tone, mirror) stay within ``weak`` bits of each
+    other on at least one hash; photos of different products sit near 28. A re-shot photo of the same
+    product can also be far, so a large distance is only weak evidence against a match.
     """
     if distance is None:
         return 0.0
-    if distance <= 6:
+    if distance <= strong:
         return 5.0
-    if distance <= 16:
-        return 5.0 - (distance - 6) * 0.6
-    return max(-2.0, -1.0 - (distance - 16) * 0.1)
+    if distance <= weak:
+        return 5.0 - (distance - strong) * 3.5 / (weak - strong)
+    return max(-2.0, 1.5 - (distance - weak) * 0.5)
+
+
+def photo_llr(phash: int | None, dhash: int | None) -> float:
+    """The image evidence of a pair: the stronger of its phash and dhash likelihood ratios."""
+    return max(image_llr(phash, 6, 12), image_llr(dhash, 5, 10))
 
 
 def identifier_evidence(a: dict[str, str], b: dict[str, str]) -> tuple[list[str], list[str]]:
@@ -91,92 +99,107 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def confidence(title_probability: float, distance: int | None, ids_agree: int, conflicts: int) -> float:
-    """Combine the evidence in log-odds: the title model, the image likelihood ratio, identifiers, conflicts."""
-    score = _logit(title_probability) + image_llr(distance) + 8.0 * ids_agree - 4.0 * conflicts
+def confidence(title_probability: float, photo: float, ids_agree: int, conflicts: int) -> float:
+    """Combine the evidence in log-odds: the title model, the photo likelihood ratio, identifiers, conflicts."""
+    score = _logit(title_probability) + photo + 8.0 * ids_agree - 4.0 * conflicts
     return 1 / (1 + math.exp(-score))
 
 
+Distances = dict[str, int]  # hash kind -> best distance of a pair
+
+
+def _hash_table(listings: Sequence[dict[str, Any]], kinds: Sequence[str]) -> tuple[list[str], list[int]]:
+    """(hashes, owner positions) over every listing's images for the given hash kinds."""
+    hashes, owners = [], []
+    for position, listing in enumerate(listings):
+        for value in listing_hashes(listing, kinds):
+            hashes.append(value)
+            owners.append(position)
+    return hashes, owners
+
+
 class FactoryIndex:
-    """The factory side held in memory: title infos, a title index and an image-hash index."""
+    """The factory side held in memory: title infos, a title index and one Hamming index per hash kind."""
 
     def __init__(self, factories: Sequence[dict[str, Any]]) -> None:
         self.listings = list(factories)
         self.infos = [titles.prepare(f["title"], f.get("attributes")) for f in self.listings]
         self.titles = titles.TitleIndex(self.infos)
-        owners, hashes = [], []
-        for position, listing in enumerate(self.listings):
-            for value in listing_hashes(listing, INDEX_HASHES):
-                owners.append(position)
-                hashes.append(value)
-        self.images = HammingIndex.from_hex(hashes, owners=owners) if hashes else None
+        self.images: dict[str, HammingIndex] = {}
+        for kind, (plain, mirror, _) in IMAGE_KINDS.items():
+            hashes, owners = _hash_table(self.listings, (plain, mirror))
+            if hashes:
+                self.images[kind] = HammingIndex(hashes, owners=owners)
 
     def candidates(
-        self, retail: Sequence[dict[str, Any]], infos: Sequence[titles.TitleInfo], radius: int, top_n: int
-    ) -> dict[tuple[int, int], int | None]:
-        """Candidate (retail position, factory position) pairs with their best image distance (or None)."""
-        pairs: dict[tuple[int, int], int | None] = {}
+        self, retail: Sequence[dict[str, Any]], infos: Sequence[titles.TitleInfo], top_n: int
+    ) -> dict[tuple[int, int], Distances]:
+        """Candidate (retail position, factory position) pairs, with the image distances the indexes found."""
+        pairs: dict[tuple[int, int], Distances] = {}
         for query, entry, _ in self.titles.candidates(infos, top_n=top_n):
-            pairs[(query, entry)] = None
-        if self.images is not None:
-            owners, hashes = [], []
-            for position, listing in enumerate(retail):
-                for value in listing_hashes(listing, (QUERY_HASH,)):
-                    owners.append(position)
-                    hashes.append(value)
+            pairs[(query, entry)] = {}
+        for kind, index in self.images.items():
+            hashes, owners = _hash_table(retail, (kind,))
             if hashes:
-                for query, entry, distance in self.images.search_owners(hashes, owners, radius):
-                    pairs[(query, entry)] = distance
+                for query, entry, distance in index.search_owners(hashes, owners, IMAGE_KINDS[kind][2]):
+                    pairs.setdefault((query, entry), {})[kind] = distance
         return pairs
 
     def match(
         self,
         retail: Sequence[dict[str, Any]],
-        min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-        radius: int = DEFAULT_IMAGE_RADIUS,
+        min_confidence: float = STORE_FLOOR,
         top_n: int = DEFAULT_TITLE_TOP_N,
     ) -> list[Match]:
         """Every (retail, factory) pair at or above ``min_confidence``, several factories per retail kept."""
         infos = [titles.prepare(r["title"], r.get("attributes")) for r in retail]
         found = []
-        for (ri, fi), distance in self.candidates(retail, infos, radius, top_n).items():
-            match = self.score(retail[ri], infos[ri], fi, distance)
+        for (ri, fi), distances in self.candidates(retail, infos, top_n).items():
+            match = self.score(retail[ri], infos[ri], fi, distances)
             if match.confidence >= min_confidence:
                 found.append(match)
         return found
 
     def score(
-        self, listing: dict[str, Any], info: titles.TitleInfo, position: int, distance: int | None
+        self, listing: dict[str, Any], info: titles.TitleInfo, position: int, distances: Distances | None = None
     ) -> Match:
         """Score one candidate pair with every rule."""
         factory = self.listings[position]
-        if distance is None:
-            distance = pair_distance(listing, factory)
+        distances = {**pair_distances(listing, factory), **(distances or {})}
         evidence = titles.compare(info, self.infos[position])
         ids_agree, ids_conflict = identifier_evidence(listing.get("attributes"), factory.get("attributes"))
         agreeing = ids_agree + list(evidence.agreeing)
         conflicting = ids_conflict + list(evidence.conflicting)
-        if distance is not None and distance <= 10:
-            agreeing.insert(0, f"photo {distance}/64 bits apart")
-        value = confidence(titles.title_probability(evidence), distance, len(ids_agree), len(conflicting))
+        photo = photo_llr(distances.get("phash"), distances.get("dhash"))
+        if photo >= 3:
+            agreeing.insert(0, "same photo ({} bits apart)".format(min(distances.values())))
+        value = confidence(titles.title_probability(evidence), photo, len(ids_agree), len(conflicting))
         return Match(
             retail_id=f"{listing['source']}:{listing['item_id']}",
             factory_id=f"{factory['source']}:{factory['item_id']}",
             confidence=value,
-            image_distance=distance,
+            image_distance=distances.get("phash"),
+            dhash_distance=distances.get("dhash"),
             title_similarity=evidence.similarity,
             agreeing=agreeing,
             conflicting=conflicting,
         )
 
 
-def pair_distance(retail: dict[str, Any], factory: dict[str, Any]) -> int | None:
-    """The best phash distance between any retail image and any factory image or its mirror."""
-    left = listing_hashes(retail, (QUERY_HASH,))
-    right = listing_hashes(factory, INDEX_HASHES)
+def _best_distance(left: list[str], right: list[str]) -> int | None:
     if not left or not right:
         return None
     return min(bin(int(a, 16) ^ int(b, 16)).count("1") for a in left for b in right)
+
+
+def pair_distances(retail: dict[str, Any], factory: dict[str, Any]) -> Distances:
+    """Per hash kind, the best distance between any retail image and any factory image or its mirror."""
+    out = {}
+    for kind, (plain, mirror, _) in IMAGE_KINDS.items():
+        distance = _best_distance(listing_hashes(retail, (kind,)), listing_hashes(factory, (plain, mirror)))
+        if distance is not None:
+            out[kind] = distance
+    return out
 
 
 def match_listings(
@@ -204,9 +227,7 @@ def _changed(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in rows if r.get("matched_hash") != r.get("content_hash")]
 
 
-def match_database(
-    database: Any, full: bool = False, min_confidence: float = DEFAULT_MIN_CONFIDENCE, **options: Any
-) -> MatchSummary:
+def match_database(database: Any, full: bool = False, **options: Any) -> MatchSummary:
     """Match the stored listings: new and changed ones only, or all of them with ``full``."""
     from sourcefinder import db as store
 
@@ -224,7 +245,7 @@ def match_database(
         }
         chosen = {r["id"] for r in rescore} | {retail[ri]["id"] for ri in hit}
         rescore = [r for r in retail if r["id"] in chosen]
-    found = match_listings(rescore, factories, min_confidence=min_confidence, **options) if rescore else []
+    found = match_listings(rescore, factories, **options) if rescore else []
     stored = store.replace_matches(database, [r["id"] for r in rescore], [m.as_row() for m in found])
     store.mark_matched(database)
     return MatchSummary(len(retail), len(factories), len(rescore), stored, time.perf_counter() - started)

@@ -89,7 +89,7 @@ class CookiesFileMiddleware:
     def from_crawler(cls, crawler: Crawler) -> CookiesFileMiddleware:
         path = crawler.settings.get("SOURCEFINDER_COOKIES_FILE")
         if not path:
-            raise NotConfigured("no SOURCEFINDER_COOKIES_FILE")
+            raise NotConfigured
         if crawler.settings.getbool("HTTPCACHE_ENABLED"):
             raise NotConfigured(
                 "refusing to use login cookies with HTTPCACHE_ENABLED (the cache stores headers)"

@@ -13,12 +13,15 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 2.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+# file:// images (feeds) are read without delay.
+DOWNLOAD_SLOTS = {"local-files": {"delay": 0, "concurrency": 16, "jitter": 0}}
 RETRY_TIMES = 2
 # Bounded crawls: a spider never follows more than this many listing pages (0 = no limit).
 SOURCEFINDER_MAX_PAGES = 50
@@ -56,4 +59,7 @@ HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_EXPIRATION_SECS = 0
 
 FEED_EXPORT_ENCODING = "utf-8"
+# No listening consoles: a crawl job needs neither the telnet console nor the remote-control server.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"

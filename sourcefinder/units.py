@@ -13,6 +13,7 @@ from functools import cache
 from importlib import resources
 
 _NUMBER = r"\d+(?:\.\d+)?"
+LETTER_SIZE = "size"  # the dimension of letter sizes (S, M, XL)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ def _units() -> dict[str, _Unit]:
 def dimension_label(dimension: str) -> str:
     """The Chinese display name of a dimension (``length`` -> ``尺寸``)."""
     dims = unit_table()["dimensions"]
+    if dimension == LETTER_SIZE:
+        return unit_table()["letter_size_label"]
     return dims[dimension]["label"] if dimension in dims else dimension
 
 
@@ -109,4 +112,4 @@ def find_letter_sizes(text: str) -> Iterator[Quantity]:
     """Clothing sizes written as letters: S, M, XL, 2XL, XL码."""
     for match in _size_pattern().finditer(text):
         size = match["size"].upper()
-        yield Quantity("size", size, match.group(0), match.span())
+        yield Quantity(LETTER_SIZE, size, size, match.span())

@@ -6,7 +6,6 @@ import csv
 import json
 from pathlib import Path
 
-import click
 import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
@@ -19,11 +18,11 @@ REAL = Path(__file__).parent / "fixtures" / "real-pages"
 runner = CliRunner()
 
 
-def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+def _commands(group, prefix: str = "") -> list[tuple[str, object]]:
     found = []
     for name, command in group.commands.items():
         found.append((f"{prefix}{name}", command))
-        if isinstance(command, click.Group):
+        if hasattr(command, "commands"):
             found += _commands(command, f"{prefix}{name} ")
     return found
 

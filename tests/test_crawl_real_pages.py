@@ -49,6 +49,7 @@ def site():
 
 
 OFFLINE = ["-s", "SOURCEFINDER_MAX_IMAGES=0", "-s", "SOURCEFINDER_WALL_BACKOFF=0.05", "-s", "LOG_LEVEL=DEBUG"]
+OFFLINE += ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0"]
 
 
 def _crawled_hosts(log: str) -> set[str]:

@@ -14,6 +14,7 @@ The build is deterministic: the same seed and size give the same files, byte for
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import math
 import os
@@ -43,8 +44,8 @@ from sourcefinder.demo.render import (
 VERSION = 1
 FACTORY_SOURCE = "demo1688"
 RETAIL_SOURCE = "demotaobao"
-SIZES = {"small": 30, "default": 150}
-RETAIL_PER_FACTORY = 3
+# (factory offers, retail listings); a number n of factory offers means (n, 3n).
+SIZES = {"small": (30, 80), "default": (150, 450)}
 CASES = ("plain", "size_sibling", "colour_sibling", "two_factories", "look_alike", "no_source")
 _OUTPUTS = ("manifest.json", "catalogue.json", "ground_truth.csv", "cases.csv", "img")
 
@@ -89,7 +90,7 @@ class Plan:
 def build_marketplace(root: Path, seed: int = 7, size: str | int = "default") -> Path:
     """Build the demo catalogue under ``root`` (reused when already built with the same seed and size)."""
     root = Path(root)
-    n_factory = _factory_count(size)
+    n_factory, n_retail = _counts(size)
     wanted = {"version": VERSION, "seed": seed, "size": size}
     manifest_path = root / "manifest.json"
     if manifest_path.exists():
@@ -97,7 +98,7 @@ def build_marketplace(root: Path, seed: int = 7, size: str | int = "default") ->
         if {k: manifest.get(k) for k in wanted} == wanted and (root / "catalogue.json").exists():
             return root
     _clear(root)
-    plan = Generator(random.Random(seed), n_factory, n_factory * RETAIL_PER_FACTORY).plan()
+    plan = Generator(random.Random(seed), n_factory, n_retail).plan()
     _draw_photos(root, plan)
     _write_json(root / "catalogue.json", {"factory": plan.factory, "retail": plan.retail})
     _write_csv(root / "ground_truth.csv", ("retail_id", "factory_id"), plan.truth)
@@ -116,9 +117,9 @@ def load_catalogue(root: Path) -> dict[str, list[dict[str, Any]]]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _factory_count(size: str | int) -> int:
+def _counts(size: str | int) -> tuple[int, int]:
     if isinstance(size, int) and not isinstance(size, bool) and size >= 10:
-        return size
+        return size, 3 * size
     if size in SIZES:
         return SIZES[size]
     raise ValueError(f"size must be one of {sorted(SIZES)} or a number of factory offers >= 10, not {size!r}")
@@ -178,9 +179,11 @@ def _draw_photos(root: Path, plan: Plan) -> None:
     pending = plan.edits
     while pending:
         ready = [job for job in pending if job[1] in done]
+        pending = [job for job in pending if job[1] not in done]
+        if not ready:
+            raise RuntimeError(f"photo edits without a source: {pending[:3]}")
         _run(_edit_job, [(root / path, root / source, edit) for path, source, edit in ready], workers)
         done |= {path for path, _, _ in ready}
-        pending = [job for job in pending if job[1] not in done]
 
 
 # --- generation -----------------------------------------------------------------------------------
@@ -303,7 +306,10 @@ class Generator:
         moq, tiers = self._tiers(family.price * (1.15**step) * rng.uniform(0.92, 1.08))
         fee_roll = rng.random()
         attributes = {"颜色": colour, kind.size_attr: size, "材质": family.material}
-        attributes |= family.extra | {"货号": f"{kind.code}-{rng.randint(100, 9999)}", "产地": company["city"]}
+        attributes |= family.extra | {
+            "货号": f"{kind.code}-{rng.randint(100, 9999)}",
+            "产地": company["city"],
+        }
         offer.data = {
             "id": offer.id,
             "title": self._factory_title(offer, with_colour),
@@ -311,7 +317,11 @@ class Generator:
             "unit": kind.unit,
             "price_tiers": tiers,
             "moq": moq,
-            "shipping_fee": None if fee_roll < 0.15 else 0.0 if fee_roll < 0.3 else float(rng.randint(6, 16) / 2),
+            "shipping_fee": None
+            if fee_roll < 0.15
+            else 0.0
+            if fee_roll < 0.3
+            else float(rng.randint(6, 16) / 2),
             "company": company["name"],
             "login_id": company["login_id"],
             "card_type": company["card_type"],
@@ -321,7 +331,10 @@ class Generator:
             "sales": int(rng.lognormvariate(5.5, 1.4)),
             "labels": rng.sample(K.FACTORY_LABELS, rng.randint(1, 3)),
             "attributes": attributes,
-            "sku_props": [{"prop": "颜色", "values": [colour]}, {"prop": kind.size_attr, "values": size.split(",")}],
+            "sku_props": [
+                {"prop": "颜色", "values": [colour]},
+                {"prop": kind.size_attr, "values": size.split(",")},
+            ],
         }
         return offer
 
@@ -332,7 +345,8 @@ class Generator:
         return offer
 
     def _rendered(self, offer: Offer, design: Design) -> Offer:
-        paths = [f"img/1688/{offer.id}_{i}.jpg" for i in range(self.rng.randint(3, 5))]
+        count = self.rng.choices((3, 4, 5), (50, 35, 15))[0]
+        paths = [f"img/1688/{offer.id}_{i}.jpg" for i in range(count)]
         for path, view in zip(paths, views_for(self.rng, len(paths)), strict=True):
             self.plan_.renders.append((path, design, view))
         return self._add_offer(offer, paths)
@@ -357,7 +371,9 @@ class Generator:
             family = self._family(rng.choice(sized))
             colour, company = rng.choice(family.kind.colours), self._company(family.kind)
             first, second = rng.sample(family.kind.sizes, 2)
-            offer = self._rendered(self._offer(family, colour, first, company, False), self._look(family, colour))
+            offer = self._rendered(
+                self._offer(family, colour, first, company, False), self._look(family, colour)
+            )
             sibling = self._derived(self._offer(family, colour, second, company, False), offer, lambda: None)
             targets += [("size_sibling", [offer]), ("size_sibling", [sibling])]
         for _ in range(hard):  # one product, two factories; the second re-posts the first one's photos
@@ -367,7 +383,7 @@ class Generator:
             offer = self._offer(family, colour, size, first_company, rng.random() < 0.5)
             offer = self._rendered(offer, self._look(family, colour))
             twin = self._offer(family, colour, size, self._company(family.kind, avoid=first_company), False)
-            twin = self._derived(twin, offer, lambda: light_edit(rng, twin.company["handle"]))
+            twin = self._derived(twin, offer, functools.partial(light_edit, rng, twin.company["handle"]))
             targets.append(("two_factories", [offer, twin]))
         while len(self.plan_.factory) < self.n_factory:
             family = self._family(rng.choice(K.KINDS))
@@ -378,17 +394,20 @@ class Generator:
 
     # retail listings
 
-    def _retail_title(self, family: Family, colour: str, size: str, words: Sequence[str], with_colour: bool) -> str:
+    def _retail_title(
+        self, family: Family, colour: str, size: str, words: Sequence[str], with_colour: bool
+    ) -> str:
         rng, kind = self.rng, family.kind
         noun = rng.choice(kind.synonyms) if rng.random() < 0.6 else kind.noun
-        core = [noun] + rng.sample(list(words), max(1, len(words) - rng.randint(0, 1)))
+        words = [w for w in words if w not in noun]
+        core = [noun] + rng.sample(words, max(1, len(words) - rng.randint(0, 1)))
         rng.shuffle(core)
         blocks = [rng.sample(K.RETAIL_STUFFING, rng.randint(1, 3)), core]
         if not kind.multi_size:
             blocks.append([size])
         if with_colour:
             blocks.append([colour])
-        if rng.random() < 0.5 and family.material not in noun:
+        if rng.random() < 0.5 and family.material not in "".join(core):
             blocks.append([family.material])
         rng.shuffle(blocks[1:])
         separator = " " if rng.random() < 0.25 else ""
@@ -396,7 +415,9 @@ class Generator:
 
     def _retail_price(self, base: float) -> float:
         price = base * self.rng.uniform(1.2, 4.0)
-        return math.floor(price) + self.rng.choice((0.0, 0.9, 0.8, 0.9, 0.5)) if price >= 5 else round(price, 1)
+        return (
+            math.floor(price) + self.rng.choice((0.0, 0.9, 0.8, 0.9, 0.5)) if price >= 5 else round(price, 1)
+        )
 
     def _listing(
         self, family: Family, colour: str, size: str, base_price: float, place: tuple[str, str], title: str
@@ -421,7 +442,10 @@ class Generator:
             "is_tmall": shop["is_tmall"],
             "handle": shop["handle"],
             "attributes": attributes,
-            "sku_props": [{"prop": "颜色分类", "values": [colour]}, {"prop": kind.size_attr, "values": size.split(",")}],
+            "sku_props": [
+                {"prop": "颜色分类", "values": [colour]},
+                {"prop": kind.size_attr, "values": size.split(",")},
+            ],
         }
 
     def _resell(self, case: str, offers: list[Offer]) -> None:
@@ -430,14 +454,18 @@ class Generator:
         family = source.family
         title = self._retail_title(family, source.colour, source.size, family.words, case == "colour_sibling")
         listing = self._listing(
-            family, source.colour, source.size, source.data["price_tiers"][0]["price"],
-            (source.company["province"], source.company["city"]), title,
+            family,
+            source.colour,
+            source.size,
+            source.data["price_tiers"][0]["price"],
+            (source.company["province"], source.company["city"]),
+            title,
         )
         if rng.random() < 0.4:
             listing["attributes"]["货号"] = source.data["attributes"]["货号"]
         paths = [f"img/taobao/{listing['id']}_0.jpg"]
         self.plan_.edits.append((paths[0], source.images[0], random_edit(rng, listing["handle"])))
-        for extra in rng.sample(source.images[1:], rng.randint(0, min(2, len(source.images) - 1))):
+        for extra in rng.sample(source.images[1:], rng.choices((0, 1, 2), (45, 40, 15))[0]):
             paths.append(f"img/taobao/{listing['id']}_{len(paths)}.jpg")
             self.plan_.edits.append((paths[-1], extra, light_edit(rng, listing["handle"])))
         self._add_listing(listing, paths, case)

@@ -164,8 +164,16 @@ COLOURS: dict[str, tuple[int, int, int]] = {
 }
 
 ACCENTS: tuple[tuple[int, int, int], ...] = (
-    (214, 64, 58), (40, 110, 170), (232, 186, 60), (60, 150, 110), (120, 70, 150),
-    (250, 250, 245), (30, 30, 34), (200, 120, 60), (90, 170, 200), (220, 120, 160),
+    (214, 64, 58),
+    (40, 110, 170),
+    (232, 186, 60),
+    (60, 150, 110),
+    (120, 70, 150),
+    (250, 250, 245),
+    (30, 30, 34),
+    (200, 120, 60),
+    (90, 170, 200),
+    (220, 120, 160),
 )
 
 PATTERNS = ("plain", "stripes", "dots", "checks", "flowers", "waves", "band")
@@ -187,18 +195,54 @@ SHOP_SUFFIXES: tuple[tuple[str, str, bool], ...] = (
 # fmt: on
 # Words in factory company names, with the Latin form factories stamp on re-posted photos.
 COMPANY_WORDS: tuple[tuple[str, str], ...] = (
-    ("瑞丰", "RUIFENG"), ("鑫源", "XINYUAN"), ("恒达", "HENGDA"), ("佳美", "JIAMEI"), ("宏利", "HONGLI"),
-    ("锦程", "JINCHENG"), ("华盛", "HUASHENG"), ("永泰", "YONGTAI"), ("德诚", "DECHENG"), ("顺发", "SHUNFA"),
-    ("美途", "MEITU"), ("优创", "YOUCHUANG"), ("众诚", "ZHONGCHENG"), ("天艺", "TIANYI"), ("金诺", "JINNUO"),
-    ("汇通", "HUITONG"), ("盛源", "SHENGYUAN"), ("新雅", "XINYA"), ("博远", "BOYUAN"), ("立信", "LIXIN"),
+    ("瑞丰", "RUIFENG"),
+    ("鑫源", "XINYUAN"),
+    ("恒达", "HENGDA"),
+    ("佳美", "JIAMEI"),
+    ("宏利", "HONGLI"),
+    ("锦程", "JINCHENG"),
+    ("华盛", "HUASHENG"),
+    ("永泰", "YONGTAI"),
+    ("德诚", "DECHENG"),
+    ("顺发", "SHUNFA"),
+    ("美途", "MEITU"),
+    ("优创", "YOUCHUANG"),
+    ("众诚", "ZHONGCHENG"),
+    ("天艺", "TIANYI"),
+    ("金诺", "JINNUO"),
+    ("汇通", "HUITONG"),
+    ("盛源", "SHENGYUAN"),
+    ("新雅", "XINYA"),
+    ("博远", "BOYUAN"),
+    ("立信", "LIXIN"),
 )
 FACTORY_PREFIXES = ("厂家直销", "源头工厂", "工厂批发", "现货批发", "跨境", "热卖")
 FACTORY_SUFFIXES = ("批发", "一件代发", "现货速发", "可定制logo", "跨境专供", "工厂直供")
 FACTORY_LABELS = ("一件代发", "48小时发货", "7天无理由", "混批")
-RETAIL_STUFFING = ("新款", "包邮", "网红同款", "ins风", "2024", "爆款", "抖音同款", "高颜值", "热卖", "正品", "特价")
+RETAIL_STUFFING = (
+    "新款",
+    "包邮",
+    "网红同款",
+    "ins风",
+    "2024",
+    "爆款",
+    "抖音同款",
+    "高颜值",
+    "热卖",
+    "正品",
+    "特价",
+)
 RETAIL_PLACES: tuple[tuple[str, str], ...] = (
-    ("浙江", "杭州"), ("上海", ""), ("广东", "广州"), ("江苏", "苏州"), ("福建", "厦门"), ("北京", ""),
-    ("浙江", "金华"), ("山东", "临沂"), ("河北", "保定"), ("湖北", "武汉"),
+    ("浙江", "杭州"),
+    ("上海", ""),
+    ("广东", "广州"),
+    ("江苏", "苏州"),
+    ("福建", "厦门"),
+    ("北京", ""),
+    ("浙江", "金华"),
+    ("山东", "临沂"),
+    ("河北", "保定"),
+    ("湖北", "武汉"),
 )
 # Words only found on listings that nobody on the factory site sells (retail items without a source).
 UNSOURCED_WORDS = ("限定", "设计师款", "原创", "手工", "定制", "联名", "小众", "复古风")

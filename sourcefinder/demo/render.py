@@ -55,8 +55,20 @@ SHAPES: dict[str, list[tuple]] = {
         ("line", ((0.08, 0.40), (0.92, 0.40)), "shade", 0.008),
     ],
     "boot": [
-        ("poly", ((0.30, 0.04), (0.62, 0.04), (0.64, 0.54), (0.88, 0.66), (0.96, 0.78), (0.96, 0.87),
-                  (0.24, 0.87), (0.24, 0.55)), "body"),
+        (
+            "poly",
+            (
+                (0.30, 0.04),
+                (0.62, 0.04),
+                (0.64, 0.54),
+                (0.88, 0.66),
+                (0.96, 0.78),
+                (0.96, 0.87),
+                (0.24, 0.87),
+                (0.24, 0.55),
+            ),
+            "body",
+        ),
         ("rect", (0.21, 0.85, 0.98, 0.95), "dark"),
         ("rect", (0.28, 0.04, 0.64, 0.10), "shade"),
         ("line", ((0.40, 0.18), (0.56, 0.18)), "light", 0.012),
@@ -110,8 +122,20 @@ SHAPES: dict[str, list[tuple]] = {
         ("line", ((0.08, 0.40), (0.80, 0.40)), "light", 0.012),
     ],
     "rope": [
-        ("line", ((0.15, 0.42), (0.18, 0.66), (0.30, 0.84), (0.50, 0.90), (0.70, 0.84), (0.82, 0.66),
-                  (0.85, 0.42)), "body", 0.018),
+        (
+            "line",
+            (
+                (0.15, 0.42),
+                (0.18, 0.66),
+                (0.30, 0.84),
+                (0.50, 0.90),
+                (0.70, 0.84),
+                (0.82, 0.66),
+                (0.85, 0.42),
+            ),
+            "body",
+            0.018,
+        ),
         ("rrect", (0.09, 0.08, 0.21, 0.44), "accent"),
         ("rrect", (0.79, 0.08, 0.91, 0.44), "accent"),
         ("rect", (0.11, 0.20, 0.19, 0.26), "dark"),
@@ -139,9 +163,25 @@ SHAPES: dict[str, list[tuple]] = {
 }
 
 
+# Studio set-ups: wall colours (light and pastel), and props placed behind or under the product.
+WALLS: tuple[Colour, ...] = (
+    (247, 245, 241),
+    (242, 242, 244),
+    (250, 248, 240),
+    (236, 226, 214),
+    (222, 232, 236),
+    (238, 224, 228),
+    (226, 234, 220),
+    (214, 214, 218),
+    (246, 232, 206),
+    (200, 214, 226),
+)
+PROPS = ("none", "none", "podium", "box", "disc")
+
+
 @dataclass(frozen=True)
 class Design:
-    """How one product looks: its shape, proportions, decoration and photo set-up."""
+    """How one product looks: its shape, proportions, decoration, and how its photos are set up."""
 
     shape: str
     colour: Colour
@@ -153,24 +193,30 @@ class Design:
     angle: float
     offset: tuple[float, float]
     scale: float
-    backdrop: Colour
+    copies: int
+    spread: float
+    wall: Colour
+    floor: Colour
+    horizon: float
+    prop: str
+    prop_colour: Colour
     seed: int
 
 
 @dataclass(frozen=True)
 class View:
-    """One photo of a product: zoom, extra turn, shift, copies side by side, backdrop colour."""
+    """One photo of a product: zoom, extra turn, shift, a different number of copies, another wall colour."""
 
     zoom: float = 1.0
     turn: float = 0.0
     shift: tuple[float, float] = (0.0, 0.0)
-    copies: int = 1
-    backdrop: Colour | None = None
+    copies: int | None = None
+    wall: Colour | None = None
 
 
 def random_design(rng: random.Random, shape: str, colour: Colour, accent: Colour, pattern: str) -> Design:
-    """A new look for a product of the given shape."""
-    tint = rng.randint(-6, 6)
+    """A new look for a product of the given shape, photographed in a new set-up."""
+    wall = rng.choice(WALLS)
     return Design(
         shape=shape,
         colour=colour,
@@ -178,25 +224,45 @@ def random_design(rng: random.Random, shape: str, colour: Colour, accent: Colour
         pattern=pattern,
         pattern_colour=_contrast(accent, colour),
         pattern_scale=rng.uniform(0.6, 1.5),
-        stretch=(rng.uniform(0.82, 1.12), rng.uniform(0.82, 1.12)),
-        angle=rng.uniform(-32, 32),
-        offset=(rng.uniform(-0.06, 0.06), rng.uniform(-0.05, 0.05)),
-        scale=rng.uniform(0.78, 1.0),
-        backdrop=(246 + tint // 2, 244 + tint // 3, 240 - tint),
+        stretch=(rng.uniform(0.8, 1.15), rng.uniform(0.8, 1.15)),
+        angle=rng.uniform(-45, 45),
+        offset=(rng.uniform(-0.1, 0.1), rng.uniform(-0.08, 0.08)),
+        scale=rng.uniform(0.7, 1.05),
+        copies=rng.choices((1, 2, 3), (60, 25, 15))[0],
+        spread=rng.uniform(0, math.pi),
+        wall=wall,
+        floor=_scaled(wall, rng.uniform(0.82, 0.97)),
+        horizon=rng.uniform(0.5, 0.85),
+        prop=rng.choice(PROPS),
+        prop_colour=_scaled(rng.choice(WALLS), rng.uniform(0.7, 0.95)),
         seed=rng.getrandbits(32),
     )
 
 
 def views_for(rng: random.Random, count: int) -> list[View]:
-    """The photo set of an offer: the main shot, then close-ups, other angles, pairs and coloured backdrops."""
+    """The photo set of an offer: the main shot, then close-ups, other angles, pairs and other walls."""
     extras = [
-        View(zoom=rng.uniform(1.5, 1.9), shift=(rng.uniform(-0.2, 0.2), rng.uniform(-0.15, 0.15))),
+        View(zoom=rng.uniform(1.5, 1.9), shift=(rng.uniform(-0.2, 0.2), rng.uniform(-0.15, 0.15)), copies=1),
         View(turn=rng.choice((-1, 1)) * rng.uniform(35, 70), zoom=0.85),
-        View(copies=2, zoom=0.62),
-        View(backdrop=rng.choice(((222, 206, 186), (206, 220, 226), (228, 220, 236), (214, 226, 208)))),
+        View(copies=2, zoom=0.9),
+        View(wall=rng.choice(WALLS)),
     ]
     rng.shuffle(extras)
     return [View()] + extras[: count - 1]
+
+
+def _placement(
+    design: Design, view: View, size: int
+) -> tuple[float, float, float, list[tuple[float, float]]]:
+    """Where the product goes: the group's centre, the span of one copy, and the centre of each copy."""
+    copies = view.copies or design.copies
+    span = size * 0.72 * design.scale * view.zoom * (1.0 if copies == 1 else 0.75 / copies**0.5)
+    cx = size * (0.5 + design.offset[0] + view.shift[0])
+    cy = size * (0.5 + design.offset[1] + view.shift[1])
+    step = span * 0.8
+    dx, dy = math.cos(design.spread) * step, math.sin(design.spread) * step * 0.6
+    centres = [(cx + (i - (copies - 1) / 2) * dx, cy + (i - (copies - 1) / 2) * dy) for i in range(copies)]
+    return cx, cy, span, centres
 
 
 def _contrast(accent: Colour, colour: Colour) -> Colour:
@@ -224,7 +290,9 @@ def _role_colour(role: str, design: Design) -> Colour:
     }[role]
 
 
-def _ellipse_points(box: tuple[float, ...], start: float = 0.0, end: float = 360.0) -> list[tuple[float, float]]:
+def _ellipse_points(
+    box: tuple[float, ...], start: float = 0.0, end: float = 360.0
+) -> list[tuple[float, float]]:
     x0, y0, x1, y1 = box
     cx, cy, rx, ry = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2, (y1 - y0) / 2
     steps = max(8, round((end - start) / 7.5))
@@ -258,7 +326,9 @@ def _outline(prim: tuple) -> tuple[list[tuple[float, float]], float]:
     return points, width
 
 
-def _draw_outline(draw: ImageDraw.ImageDraw, points: list[tuple[float, float]], width: float, fill, closed: bool):
+def _draw_outline(
+    draw: ImageDraw.ImageDraw, points: list[tuple[float, float]], width: float, fill, closed: bool
+):
     if not width:
         draw.polygon(points, fill=fill)
         return
@@ -312,13 +382,11 @@ def _object_layer(design: Design, view: View, size: int) -> tuple[Image.Image, I
     rgb = Image.new("RGB", (size, size), design.colour)
     alpha, body = Image.new("L", (size, size), 0), Image.new("L", (size, size), 0)
     draws = ImageDraw.Draw(rgb), ImageDraw.Draw(alpha), ImageDraw.Draw(body)
-    span = size * 0.72 * design.scale * view.zoom
+    _, _, span, centres = _placement(design, view, size)
     sx, sy = design.stretch
     turn = math.radians(design.angle + view.turn)
     cos, sin = math.cos(turn), math.sin(turn)
-    for copy in range(view.copies):
-        cx = size * (0.5 + design.offset[0] + view.shift[0] + (copy - (view.copies - 1) / 2) * 0.42)
-        cy = size * (0.5 + design.offset[1] + view.shift[1])
+    for cx, cy in centres:
         for prim in SHAPES[design.shape]:
             unit_points, width = _outline(prim)
             points = []
@@ -346,12 +414,41 @@ def _soft(mask: Image.Image, radius: float) -> Image.Image:
 
 
 @functools.cache
-def _background(colour: Colour) -> Image.Image:
-    """A studio sweep in the backdrop colour: lighter at the top, a soft floor below the middle."""
+def _sweep() -> Image.Image:
+    """The studio light on the backdrop: brighter at the top (255 = full light)."""
     y = np.linspace(0.0, 1.0, SIZE, dtype=np.float32)[:, None]
-    light = 1.03 - 0.07 * y - 0.03 * np.clip((y - 0.62) * 4, 0, 1)
-    sweep = np.asarray(colour, dtype=np.float32)[None, None, :] * light[..., None]
-    return Image.fromarray(np.clip(sweep, 0, 255).astype(np.uint8).repeat(SIZE, axis=1), "RGB")
+    return Image.fromarray((255 * (1.0 - 0.08 * y)).astype(np.uint8).repeat(SIZE, axis=1), "L")
+
+
+def _studio(design: Design, view: View) -> Image.Image:
+    """The backdrop: wall, floor from the horizon down, and the set-up's prop behind or under the product."""
+    wall = view.wall or design.wall
+    img = Image.new("RGB", (SIZE, SIZE), wall)
+    draw = ImageDraw.Draw(img)
+    floor = design.floor if view.wall is None else _scaled(wall, 0.9)
+    draw.rectangle((0, round(SIZE * design.horizon), SIZE, SIZE), fill=floor)
+    cx, cy, span, _ = _placement(design, view, SIZE)
+    colour = design.prop_colour
+    if design.prop == "podium":
+        top = min(cy + span * 0.3, SIZE)
+        draw.rectangle((cx - span * 0.6, top, cx + span * 0.6, SIZE), fill=_scaled(colour, 0.85))
+        draw.ellipse((cx - span * 0.6, top - span * 0.12, cx + span * 0.6, top + span * 0.12), fill=colour)
+    elif design.prop == "box":
+        box = (cx - span * 0.7, cy - span * 0.55, cx + span * 0.15, cy + span * 0.35)
+        draw.rectangle(box, fill=colour)
+        draw.polygon(
+            [
+                (box[2], box[1]),
+                (box[2] + span * 0.18, box[1] - span * 0.1),
+                (box[2] + span * 0.18, box[3] - span * 0.1),
+                (box[2], box[3]),
+            ],
+            fill=_scaled(colour, 0.8),
+        )
+    elif design.prop == "disc":
+        r = span * 0.62
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colour)
+    return img
 
 
 @functools.cache
@@ -369,7 +466,7 @@ _LIFT = [min(255, round(v * 1.1)) for v in range(256)]
 
 def _times(img: Image.Image, factor: Image.Image) -> Image.Image:
     """The RGB image times a grey factor image (255 = 1.0)."""
-    return ImageChops.multiply(img, Image.merge("RGB", (factor, factor, factor)))
+    return ImageChops.multiply(img, factor.convert("RGB"))
 
 
 def render_product(design: Design, view: View | None = None) -> Image.Image:
@@ -377,12 +474,14 @@ def render_product(design: Design, view: View | None = None) -> Image.Image:
     view = view or View()
     rgb, alpha, body = (img.reduce(_SUPER) for img in _object_layer(design, view, SIZE * _SUPER))
     if design.pattern != "plain":
-        rgb = Image.composite(_solid(design.pattern_colour), rgb, ImageChops.multiply(_pattern_mask(design), body))
-    shade = ImageChops.multiply(_soft(alpha, 22).point(_RIM_SHADE), _key_light())
-    body = _times(rgb.point(_LIFT * 3), shade)
-    shadow = _soft(_shifted(alpha, SIZE // 40, SIZE // 28), 26).point(_SHADOW)
-    background = _times(_background(view.backdrop or design.backdrop), shadow)
-    return Image.composite(body, background, alpha)
+        rgb = Image.composite(
+            _solid(design.pattern_colour), rgb, ImageChops.multiply(_pattern_mask(design), body)
+        )
+    soft = _soft(alpha, 24)
+    shade = ImageChops.multiply(soft.point(_RIM_SHADE), _key_light())
+    shadow = ImageChops.multiply(_shifted(soft, SIZE // 40, SIZE // 28).point(_SHADOW), _sweep())
+    scene = Image.composite(rgb.point(_LIFT * 3), _studio(design, view), alpha)
+    return _times(scene, Image.composite(shade, shadow, alpha))
 
 
 def jpeg_bytes(img: Image.Image, quality: int = JPEG_QUALITY) -> bytes:
@@ -414,7 +513,6 @@ class Edit:
     border: int = 0
     border_colour: Colour = (255, 255, 255)
     watermark: str = ""
-    sticker: str = ""
 
 
 def random_edit(rng: random.Random, handle: str) -> Edit:
@@ -433,7 +531,6 @@ def random_edit(rng: random.Random, handle: str) -> Edit:
         border=rng.choice((8, 12, 16, 24)) if rng.random() < 0.25 else 0,
         border_colour=rng.choice(((255, 255, 255), (250, 236, 236), (236, 240, 250), (30, 30, 30))),
         watermark=f"@{handle}" if rng.random() < 0.5 else "",
-        sticker=rng.choice(("HOT", "SALE", "NEW", "2024")) if rng.random() < 0.12 else "",
     )
 
 
@@ -448,48 +545,44 @@ def light_edit(rng: random.Random, handle: str) -> Edit:
     )
 
 
-def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    return ImageFont.load_default(size=size)
+def _tone_table(brightness: float, contrast: float) -> list[int]:
+    """A lookup table for a brightness then contrast change (contrast around mid-grey)."""
+    return [max(0, min(255, round((v * brightness - 128) * contrast + 128))) for v in range(256)]
 
 
 def apply_edit(img: Image.Image, edit: Edit) -> Image.Image:
     """The photo as the reseller posts it (before JPEG compression at ``edit.quality``)."""
     w, h = img.size
     left, top, right, bottom = edit.crop
-    img = img.crop((round(w * left), round(h * top), round(w * (1 - right)), round(h * (1 - bottom))))
+    box = (w * left, h * top, w * (1 - right), h * (1 - bottom))
+    inner = edit.width - 2 * edit.border
+    img = img.resize((inner, round(inner * (box[3] - box[1]) / (box[2] - box[0]))), Image.BILINEAR, box=box)
     if edit.mirror:
         img = ImageOps.mirror(img)
-    if edit.brightness != 1.0:
-        img = ImageEnhance.Brightness(img).enhance(edit.brightness)
-    if edit.contrast != 1.0:
-        img = ImageEnhance.Contrast(img).enhance(edit.contrast)
+    if (edit.brightness, edit.contrast) != (1.0, 1.0):
+        img = img.point(_tone_table(edit.brightness, edit.contrast) * 3)
     if edit.saturation != 1.0:
         img = ImageEnhance.Color(img).enhance(edit.saturation)
-    inner = edit.width - 2 * edit.border
-    img = img.resize((inner, round(inner * img.height / img.width)), Image.LANCZOS)
     if edit.border:
         img = ImageOps.expand(img, border=edit.border, fill=edit.border_colour)
-    if edit.watermark or edit.sticker:
-        img = _overlay_text(img, edit)
+    if edit.watermark:
+        img = _watermarked(img, edit.watermark)
     return img
 
 
-def _overlay_text(img: Image.Image, edit: Edit) -> Image.Image:
-    overlay = Image.new("RGBA", img.size, (0, 0, 0, 0))
-    draw = ImageDraw.Draw(overlay)
+def _watermarked(img: Image.Image, text: str) -> Image.Image:
+    """The shop's name stamped semi-transparent across the lower middle of the photo."""
     w, h = img.size
-    if edit.watermark:
-        font = _font(max(14, w // 18))
-        box = draw.textbbox((0, 0), edit.watermark, font=font)
-        x, y = (w - (box[2] - box[0])) / 2, h * 0.72
-        draw.text((x, y), edit.watermark, font=font, fill=(255, 255, 255, 150), stroke_width=1,
-                  stroke_fill=(90, 90, 90, 110))
-    if edit.sticker:
-        font = _font(max(14, w // 16))
-        side = w // 5
-        draw.rectangle((w - side, 0, w, side * 0.55), fill=(220, 30, 40, 235))
-        draw.text((w - side + side * 0.12, side * 0.1), edit.sticker, font=font, fill=(255, 255, 255, 255))
-    return Image.alpha_composite(img.convert("RGBA"), overlay).convert("RGB")
+    font = ImageFont.load_default(size=max(14, w // 18))
+    _, _, right, bottom = font.getbbox(text, stroke_width=1)
+    x, y = (w - right) // 2, int(h * 0.72)
+    region = (x, y, x + right, y + bottom)
+    mark = Image.new("RGBA", (right, bottom), (0, 0, 0, 0))
+    ImageDraw.Draw(mark).text(
+        (0, 0), text, font=font, fill=(255, 255, 255, 150), stroke_width=1, stroke_fill=(90, 90, 90, 110)
+    )
+    img.paste(Image.alpha_composite(img.crop(region).convert("RGBA"), mark).convert("RGB"), region[:2])
+    return img
 
 
 def edited_jpeg(source: bytes, edit: Edit) -> bytes:

@@ -1,0 +1,17 @@
+"""The offline demo marketplace: a generated 1688-like factory site and Taobao-like retail site.
+
+``build_marketplace(root)`` generates the catalogue (photos, pages' data, ground truth) once;
+``DemoServer(root)`` serves it on 127.0.0.1 in pages shaped like the real ones. See docs/demo.md.
+"""
+
+from sourcefinder.demo.catalogue import FACTORY_SOURCE, RETAIL_SOURCE, build_marketplace, load_catalogue
+from sourcefinder.demo.server import DemoServer, serve_forever
+
+__all__ = [
+    "FACTORY_SOURCE",
+    "RETAIL_SOURCE",
+    "DemoServer",
+    "build_marketplace",
+    "load_catalogue",
+    "serve_forever",
+]
