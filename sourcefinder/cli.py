@@ -28,7 +28,8 @@ app = typer.Typer(
 )
 demo_app = typer.Typer(invoke_without_command=True, rich_markup_mode=None)
 app.add_typer(demo_app, name="demo")
-console = Console()
+# Piped output (files, CI logs) gets 120 columns instead of rich's 80, so tables stay readable.
+console = Console(width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[
@@ -100,25 +101,18 @@ def _print_runs(db: Path, last: int) -> None:
     database.close()
 
 
-def _deals_table(frame, top: int) -> Table:
-    table = Table(title=f"Top {min(top, len(frame))} deals (retail price vs one piece from the factory)")
-    for column, justify in [
-        ("retail", "left"),
-        ("retail ¥", "right"),
-        ("factory", "left"),
-        ("factory ¥", "right"),
-        ("moq", "right"),
-        ("ship ¥", "right"),
-        ("landed ¥", "right"),
-        ("markup", "right"),
-        ("conf", "right"),
-    ]:
-        table.add_column(column, justify=justify, overflow="fold")
+def _deals_table(frame: pd.DataFrame, top: int) -> Table:
+    table = Table(title=f"Top {min(top, len(frame))} deals: retail price against one piece from the factory")
+    table.add_column("retail listing", no_wrap=True, max_width=26)
+    table.add_column("retail ¥", justify="right")
+    table.add_column("factory offer", no_wrap=True, max_width=26)
+    for column in ("factory ¥", "moq", "ship ¥", "landed ¥", "markup", "conf"):
+        table.add_column(column, justify="right")
     for row in frame.head(top).itertuples():
         table.add_row(
-            row.retail_title[:28],
+            row.retail_title,
             f"{row.retail_price:.2f}",
-            row.factory_title[:28],
+            row.factory_title,
             f"{row.factory_price:.2f}",
             str(row.moq),
             "?" if pd.isna(row.shipping_fee) else f"{row.shipping_fee:.2f}",
@@ -155,8 +149,18 @@ def demo(
     with DemoServer(root) as server:
         console.print(f"Serving it on {server.url}")
         spiders = [
-            ("factory", {"start_url": server.factory_start_url, "source": "demo1688"}),
-            ("retail", {"start_url": server.retail_start_url, "source": "demotaobao"}),
+            (
+                "factory",
+                {"start_url": server.factory_start_url, "source": "demo1688", "allowed_domains": "127.0.0.1"},
+            ),
+            (
+                "retail",
+                {
+                    "start_url": server.retail_start_url,
+                    "source": "demotaobao",
+                    "allowed_domains": "127.0.0.1",
+                },
+            ),
         ]
         settings = {**DEMO_CRAWL_SETTINGS, "LOG_FILE": str(db.parent / "crawl.log")}
         _run_crawl(spiders, db, settings, "Crawling both sites")

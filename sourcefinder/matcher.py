@@ -161,7 +161,11 @@ class FactoryIndex:
         return found
 
     def score(
-        self, listing: dict[str, Any], info: titles.TitleInfo, position: int, distances: Distances | None = None
+        self,
+        listing: dict[str, Any],
+        info: titles.TitleInfo,
+        position: int,
+        distances: Distances | None = None,
     ) -> Match:
         """Score one candidate pair with every rule."""
         factory = self.listings[position]

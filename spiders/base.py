@@ -22,13 +22,23 @@ def merge(primary: dict[str, Any], fallback: dict[str, Any] | None) -> dict[str,
 
 class ListingSpider(scrapy.Spider):
     """Base of the site spiders: ``-a start_url=URL`` (several, comma-separated), ``-a source=NAME``,
-    ``-a max_pages=N`` (listing pages followed at most; default SOURCEFINDER_MAX_PAGES)."""
+    ``-a max_pages=N`` (listing pages followed at most; default SOURCEFINDER_MAX_PAGES),
+    ``-a allowed_domains=a.com,b.com`` (requests elsewhere are dropped by Scrapy's OffsiteMiddleware)."""
 
     default_source = ""
     start_urls_default: tuple[str, ...] = ()
 
-    def __init__(self, start_url: str = "", source: str = "", max_pages: str | int = "", **kwargs: Any):
+    def __init__(
+        self,
+        start_url: str = "",
+        source: str = "",
+        max_pages: str | int = "",
+        allowed_domains: str = "",
+        **kwargs: Any,
+    ):
         super().__init__(**kwargs)
+        if allowed_domains:
+            self.allowed_domains = [d.strip() for d in allowed_domains.split(",") if d.strip()]
         urls = [u.strip() for u in start_url.split(",") if u.strip()]
         self.start_urls = urls or list(self.start_urls_default)
         self.source = source or self.default_source

@@ -198,7 +198,7 @@ class Generator:
         self.n_retail = n_retail
         self.hard = max(2, round(n_factory / 30))
         self.used_ids: set[str] = set()
-        self.plan_ = Plan()
+        self.out = Plan()
         self.companies: dict[str, list[dict[str, Any]]] = {}
         self.shops = self._shops(max(30, n_retail // 3))
 
@@ -298,13 +298,17 @@ class Generator:
             for i, qty in enumerate(breaks)
         ]
 
+    def _factory_fee(self) -> float | None:
+        """Most offers charge 3-8 yuan a piece; some ship free, some do not say (None)."""
+        roll = self.rng.random()
+        return None if roll < 0.15 else 0.0 if roll < 0.3 else self.rng.randint(6, 16) / 2
+
     def _offer(self, family: Family, colour: str, size: str, company: dict, with_colour: bool) -> Offer:
         rng = self.rng
         offer = Offer(self._new_id(520_000_000_000, 899_999_999_999), family, colour, size, company)
         kind = family.kind
         step = kind.sizes.index(size) if size in kind.sizes else 0
         moq, tiers = self._tiers(family.price * (1.15**step) * rng.uniform(0.92, 1.08))
-        fee_roll = rng.random()
         attributes = {"颜色": colour, kind.size_attr: size, "材质": family.material}
         attributes |= family.extra | {
             "货号": f"{kind.code}-{rng.randint(100, 9999)}",
@@ -317,11 +321,7 @@ class Generator:
             "unit": kind.unit,
             "price_tiers": tiers,
             "moq": moq,
-            "shipping_fee": None
-            if fee_roll < 0.15
-            else 0.0
-            if fee_roll < 0.3
-            else float(rng.randint(6, 16) / 2),
+            "shipping_fee": self._factory_fee(),
             "company": company["name"],
             "login_id": company["login_id"],
             "card_type": company["card_type"],
@@ -341,20 +341,20 @@ class Generator:
     def _add_offer(self, offer: Offer, images: list[str]) -> Offer:
         offer.images = images
         offer.data["images"] = images
-        self.plan_.factory.append(offer.data)
+        self.out.factory.append(offer.data)
         return offer
 
     def _rendered(self, offer: Offer, design: Design) -> Offer:
         count = self.rng.choices((3, 4, 5), (50, 35, 15))[0]
         paths = [f"img/1688/{offer.id}_{i}.jpg" for i in range(count)]
         for path, view in zip(paths, views_for(self.rng, len(paths)), strict=True):
-            self.plan_.renders.append((path, design, view))
+            self.out.renders.append((path, design, view))
         return self._add_offer(offer, paths)
 
     def _derived(self, offer: Offer, source: Offer, edit_for: Callable[[], Edit | None]) -> Offer:
         """An offer whose photos are the source offer's, copied byte for byte (edit None) or edited."""
         paths = [f"img/1688/{offer.id}_{i}.jpg" for i in range(len(source.images))]
-        self.plan_.edits += [(path, src, edit_for()) for path, src in zip(paths, source.images, strict=True)]
+        self.out.edits += [(path, src, edit_for()) for path, src in zip(paths, source.images, strict=True)]
         return self._add_offer(offer, paths)
 
     def _factories(self) -> list[tuple[str, list[Offer]]]:
@@ -385,7 +385,7 @@ class Generator:
             twin = self._offer(family, colour, size, self._company(family.kind, avoid=first_company), False)
             twin = self._derived(twin, offer, functools.partial(light_edit, rng, twin.company["handle"]))
             targets.append(("two_factories", [offer, twin]))
-        while len(self.plan_.factory) < self.n_factory:
+        while len(self.out.factory) < self.n_factory:
             family = self._family(rng.choice(K.KINDS))
             colour = rng.choice(family.kind.colours)
             offer = self._offer(family, colour, self._size_of(family.kind), self._company(family.kind), False)
@@ -464,12 +464,12 @@ class Generator:
         if rng.random() < 0.4:
             listing["attributes"]["货号"] = source.data["attributes"]["货号"]
         paths = [f"img/taobao/{listing['id']}_0.jpg"]
-        self.plan_.edits.append((paths[0], source.images[0], random_edit(rng, listing["handle"])))
+        self.out.edits.append((paths[0], source.images[0], random_edit(rng, listing["handle"])))
         for extra in rng.sample(source.images[1:], rng.choices((0, 1, 2), (45, 40, 15))[0]):
             paths.append(f"img/taobao/{listing['id']}_{len(paths)}.jpg")
-            self.plan_.edits.append((paths[-1], extra, light_edit(rng, listing["handle"])))
+            self.out.edits.append((paths[-1], extra, light_edit(rng, listing["handle"])))
         self._add_listing(listing, paths, case)
-        self.plan_.truth += [(f"{RETAIL_SOURCE}:{listing['id']}", f"{FACTORY_SOURCE}:{o.id}") for o in offers]
+        self.out.truth += [(f"{RETAIL_SOURCE}:{listing['id']}", f"{FACTORY_SOURCE}:{o.id}") for o in offers]
 
     def _unsourced(self, case: str, near: Offer | None) -> None:
         """A listing no factory here sells: a look-alike of ``near``, or an unrelated product."""
@@ -489,13 +489,13 @@ class Generator:
         listing = self._listing(family, colour, size, price, place, title)
         paths = [f"img/taobao/{listing['id']}_{i}.jpg" for i in range(rng.randint(1, 3))]
         for path, view in zip(paths, views_for(rng, len(paths)), strict=True):
-            self.plan_.renders.append((path, self._look(family, colour), view))
+            self.out.renders.append((path, self._look(family, colour), view))
         self._add_listing(listing, paths, case)
 
     def _add_listing(self, listing: dict[str, Any], paths: list[str], case: str) -> None:
         listing["images"] = paths
-        self.plan_.retail.append(listing)
-        self.plan_.cases.append((f"{RETAIL_SOURCE}:{listing['id']}", case))
+        self.out.retail.append(listing)
+        self.out.cases.append((f"{RETAIL_SOURCE}:{listing['id']}", case))
 
     def plan(self) -> Plan:
         """Generate the whole catalogue; retail listings come out in a shuffled order."""
@@ -519,4 +519,4 @@ class Generator:
                 self._unsourced(case, what)
             else:
                 self._resell(case, what)
-        return self.plan_
+        return self.out

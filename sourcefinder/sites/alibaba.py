@@ -216,7 +216,7 @@ def _offer_listing(facts: Facts, url: str | None, source: str) -> dict[str, Any]
         sales=first(to_int(facts.get("sales")), parse_count(facts.get("sales_text"))),
         category=clean_text(facts.get("category")),
         attributes={k: v for k, v in (facts.get("attributes") or {}).items() if k not in dimensions},
-        image_urls=image_urls(facts.get("images") or []),
+        image_urls=image_urls(facts.get("images") or [], url),
     )
 
 

@@ -6,6 +6,7 @@ import html
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urljoin
 
 from sourcefinder.prices import parse_count, parse_price
 from sourcefinder.schema import FIELDS
@@ -63,11 +64,14 @@ def clean_text(text: Any) -> str | None:
     return cleaned or None
 
 
-def https(url: Any) -> str | None:
-    """A protocol-relative URL (``//img.alicdn.com/...``) made absolute with https."""
+def absolute(url: Any, base: str | None = None) -> str | None:
+    """A link made absolute against the page it was found on; without a page, ``//host/...`` gets https
+    (what the real sites serve)."""
     if not isinstance(url, str) or not url.strip():
         return None
     url = url.strip()
+    if base:
+        return urljoin(base, url)
     return "https:" + url if url.startswith("//") else url
 
 
@@ -80,8 +84,9 @@ def unique(values: Iterable[Any]) -> list[Any]:
     return out
 
 
-def image_urls(urls: Iterable[Any]) -> list[str]:
-    return unique(https(url) for url in urls)
+def image_urls(urls: Iterable[Any], base: str | None = None) -> list[str]:
+    """Absolute, de-duplicated image URLs."""
+    return unique(absolute(url, base) for url in urls)
 
 
 def to_int(value: Any) -> int | None:

@@ -6,15 +6,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from sourcefinder.jsdata import PageDataError, find_assignment, load_data
 from sourcefinder.prices import parse_count, parse_price, parse_price_range, parse_shipping_fee
 from sourcefinder.sites.common import (
+    absolute,
     clean_text,
     dig,
     first,
-    https,
     image_urls,
     new_listing,
     normalize_location,
@@ -52,7 +52,9 @@ def parse_search_page(text: str, url: str | None = None, source: str = "taobao")
     auctions = dig(body, "mods", "itemlist", "data", "auctions")
     if isinstance(auctions, list):
         pager = dig(body, "mods", "pager", "data") or {}
-        listings = [_auction_listing(a, source) for a in auctions if isinstance(a, dict) and a.get("nid")]
+        listings = [
+            _auction_listing(a, source, url) for a in auctions if isinstance(a, dict) and a.get("nid")
+        ]
         return _search_page(
             listings,
             url,
@@ -64,7 +66,9 @@ def parse_search_page(text: str, url: str | None = None, source: str = "taobao")
     items = first(dig(body, "data", "itemsArray"), dig(body, "itemsArray"))
     if isinstance(items, list):
         info = first(dig(body, "data", "mainInfo"), dig(body, "mainInfo")) or {}
-        listings = [_mtop_item_listing(i, source) for i in items if isinstance(i, dict) and i.get("item_id")]
+        listings = [
+            _mtop_item_listing(i, source, url) for i in items if isinstance(i, dict) and i.get("item_id")
+        ]
         return _search_page(
             listings,
             url,
@@ -83,15 +87,26 @@ def _search_page(listings: list[dict[str, Any]], url: str | None, page: Any, *nu
     return SearchPage(listings, to_int(first(page, url_page)) or 1, page_count, page_size, total)
 
 
-def _auction_listing(auction: dict[str, Any], source: str) -> dict[str, Any]:
+def _item_link(link: Any, base: str | None) -> str | None:
+    """A search hit's own item-page link without tracking parameters, or None for an ad redirect
+    (click.simba...) or no link."""
+    url = absolute(link, base)
+    if not url or "item.htm" not in url or "click." in url:
+        return None
+    parts = urlsplit(url)
+    item_id = first(*parse_qs(parts.query).get("id", []))
+    return urlunsplit(parts._replace(query=urlencode({"id": item_id}), fragment="")) if item_id else None
+
+
+def _auction_listing(auction: dict[str, Any], source: str, base: str | None = None) -> dict[str, Any]:
     """One ``g_page_config`` auction. ``title`` (highlights stripped) is the item title; ``raw_title`` of an
-    ad (p4p) hit can be a shorter ad text, so it is only the fallback."""
+    ad (p4p) hit can be a shorter ad text, so it is only the fallback. Links resolve against ``base``."""
     tmall = bool(dig(auction, "shopcard", "isTmall"))
     return new_listing(
         source,
         "retail",
         item_id=str(auction["nid"]),
-        url=item_url(auction["nid"], tmall),
+        url=first(_item_link(auction.get("detail_url"), base), item_url(auction["nid"], tmall)),
         title=first(clean_text(auction.get("title")), clean_text(auction.get("raw_title"))),
         price=parse_price(auction.get("view_price")),
         shipping_fee=parse_shipping_fee(auction.get("view_fee")),
@@ -100,25 +115,25 @@ def _auction_listing(auction: dict[str, Any], source: str) -> dict[str, Any]:
         badges=[TMALL_BADGE] if tmall else [],
         sales=parse_count(auction.get("view_sales")),
         attributes=_colon_pairs(auction.get("p4pTags")),
-        image_urls=image_urls([auction.get("pic_url")]),
+        image_urls=image_urls([auction.get("pic_url")], base),
     )
 
 
-def _mtop_item_listing(item: dict[str, Any], source: str) -> dict[str, Any]:
+def _mtop_item_listing(item: dict[str, Any], source: str, base: str | None = None) -> dict[str, Any]:
     """One item of the newer mtop search ``itemsArray`` (field names of s.taobao.com since 2023)."""
     tmall = bool(item.get("isTmall"))
     return new_listing(
         source,
         "retail",
         item_id=str(item["item_id"]),
-        url=first(https(item.get("auctionURL")), item_url(item["item_id"], tmall)),
+        url=first(_item_link(item.get("auctionURL"), base), item_url(item["item_id"], tmall)),
         title=clean_text(item.get("title")),
         price=parse_price(first(dig(item, "priceShow", "price"), item.get("price"))),
         seller=clean_text(first(item.get("nick"), dig(item, "shopInfo", "title"))),
         location=normalize_location(item.get("procity")),
         badges=[TMALL_BADGE] if tmall else [],
         sales=parse_count(item.get("realSales")),
-        image_urls=image_urls([first(item.get("pic_path"), item.get("pic"))]),
+        image_urls=image_urls([first(item.get("pic_path"), item.get("pic"))], base),
     )
 
 
@@ -175,7 +190,7 @@ def parse_h5_detail(
         attributes=_item_attributes(
             detail, first(dig(live, "skuBase", "props"), dig(detail, "skuBase", "props"))
         ),
-        image_urls=image_urls(item.get("images") or []),
+        image_urls=image_urls(item.get("images") or [], url),
     )
 
 
