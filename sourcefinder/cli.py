@@ -45,15 +45,6 @@ MinConfidence = Annotated[
     float, typer.Option("--min-confidence", help="Keep matched pairs at or above this confidence (0..1).")
 ]
 
-DEMO_CRAWL_SETTINGS = {
-    "AUTOTHROTTLE_ENABLED": False,
-    "DOWNLOAD_DELAY": 0,
-    "CONCURRENT_REQUESTS": 32,
-    "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
-    "SOURCEFINDER_MAX_PAGES": 0,
-    "SOURCEFINDER_WALL_BACKOFF": 0.2,
-}
-
 
 def _fail(message: str) -> typer.Exit:
     err.print(f"[red]Error:[/red] {message}", highlight=False)
@@ -138,32 +129,17 @@ def demo(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from sourcefinder.demo import job
     from sourcefinder.demo.catalogue import build_marketplace
     from sourcefinder.demo.server import DemoServer
 
     started = time.perf_counter()
-    root = db.parent / "demo-marketplace"
     with console.status("Building the demo marketplace"):
-        build_marketplace(root, seed=seed, size=size)
+        root = build_marketplace(job.marketplace_root(db), seed=seed, size=size)
     console.print(f"Demo marketplace ready in {root}")
     with DemoServer(root) as server:
         console.print(f"Serving it on {server.url}")
-        spiders = [
-            (
-                "factory",
-                {"start_url": server.factory_start_url, "source": "demo1688", "allowed_domains": "127.0.0.1"},
-            ),
-            (
-                "retail",
-                {
-                    "start_url": server.retail_start_url,
-                    "source": "demotaobao",
-                    "allowed_domains": "127.0.0.1",
-                },
-            ),
-        ]
-        settings = {**DEMO_CRAWL_SETTINGS, "LOG_FILE": str(db.parent / "crawl.log")}
-        _run_crawl(spiders, db, settings, "Crawling both sites")
+        _run_crawl(job.demo_spiders(server), db, job.crawl_settings(db), "Crawling both sites")
     with console.status("Matching"):
         summary = match_database(store.open_db(db))
     console.print(
@@ -198,9 +174,10 @@ def demo_serve(
     Example: sourcefinder demo serve --port 8000
     """
     from sourcefinder.demo.catalogue import build_marketplace
+    from sourcefinder.demo.job import marketplace_root
     from sourcefinder.demo.server import serve_forever
 
-    root = build_marketplace(db.parent / "demo-marketplace", seed=seed, size=size)
+    root = build_marketplace(marketplace_root(db), seed=seed, size=size)
     console.print(f"Demo marketplace on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
     serve_forever(root, port)
 

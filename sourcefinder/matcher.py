@@ -1,26 +1,26 @@
 """The matching engine: pair retail listings with the factory listings that sell the identical item.
 
 Candidates come from indexes (a Hamming index over image hashes, a TF-IDF index over titles); only the
-short list is scored with rapidfuzz and the attribute rules. See docs/matching.md.
+short list is scored (sourcefinder.evidence): title rules and rapidfuzz ratios, photo distances, identifiers,
+combined into one calibrated confidence. See docs/matching.md.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sourcefinder import titles
+from sourcefinder.evidence import PairEvidence, confidences, fitted_threshold, identifier_evidence
 from sourcefinder.hamming import HammingIndex
 
 # Image hashes compared across listings: each retail hash against the factory's same hash and its mirror,
 # within a radius chosen on the hashing benchmark (docs/hashing.md): phash <= 12 or dhash <= 10.
 IMAGE_KINDS = {"phash": ("phash", "phash_mirror", 12), "dhash": ("dhash", "dhash_mirror", 10)}
-IDENTIFIER_KEYS = ("gtin", "gtin13", "gtin14", "gtin8", "ean", "upc", "mpn")
-
-DEFAULT_MIN_CONFIDENCE = 0.5
+# The default --min-confidence: the threshold chosen when the model was fitted (docs/matching.md).
+DEFAULT_MIN_CONFIDENCE = fitted_threshold()
 # Pairs below this are not stored; deals, export and evaluate filter at --min-confidence.
 STORE_FLOOR = 0.05
 DEFAULT_TITLE_TOP_N = 10
@@ -58,51 +58,6 @@ def listing_hashes(listing: dict[str, Any], kinds: Sequence[str]) -> list[str]:
     if not hashes and listing.get("image_phash") and "phash" in kinds:
         hashes.append(listing["image_phash"])
     return hashes
-
-
-def image_llr(distance: int | None, strong: int, weak: int) -> float:
-    """Log-likelihood ratio that two listings show the same photo, from one hash's best distance.
-
-    Edited copies of one photo (border, crop, watermark, tone, mirror) stay within ``weak`` bits of each
-    other on at least one hash; photos of different products sit near 28. A re-shot photo of the same
-    product can also be far, so a large distance is only weak evidence against a match.
-    """
-    if distance is None:
-        return 0.0
-    if distance <= strong:
-        return 5.0
-    if distance <= weak:
-        return 5.0 - (distance - strong) * 3.5 / (weak - strong)
-    return max(-2.0, 1.5 - (distance - weak) * 0.5)
-
-
-def photo_llr(phash: int | None, dhash: int | None) -> float:
-    """The image evidence of a pair: the stronger of its phash and dhash likelihood ratios."""
-    return max(image_llr(phash, 6, 12), image_llr(dhash, 5, 10))
-
-
-def identifier_evidence(a: dict[str, str], b: dict[str, str]) -> tuple[list[str], list[str]]:
-    """GTIN/MPN agreement (near-certain) and conflicts (a different product) between two attribute sets."""
-    agree, conflict = [], []
-    for key in IDENTIFIER_KEYS:
-        left, right = (a or {}).get(key), (b or {}).get(key)
-        if left and right:
-            if left.strip().lower() == right.strip().lower():
-                agree.append(f"{key} {left}")
-            else:
-                conflict.append(f"{key} {left} ≠ {right}")
-    return agree, conflict
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-4), 1 - 1e-4)
-    return math.log(p / (1 - p))
-
-
-def confidence(title_probability: float, photo: float, ids_agree: int, conflicts: int) -> float:
-    """Combine the evidence in log-odds: the title model, the photo likelihood ratio, identifiers, conflicts."""
-    score = _logit(title_probability) + photo + 8.0 * ids_agree - 4.0 * conflicts
-    return 1 / (1 + math.exp(-score))
 
 
 Distances = dict[str, int]  # hash kind -> best distance of a pair
@@ -145,48 +100,52 @@ class FactoryIndex:
                     pairs.setdefault((query, entry), {})[kind] = distance
         return pairs
 
-    def match(
-        self,
-        retail: Sequence[dict[str, Any]],
-        min_confidence: float = STORE_FLOOR,
-        top_n: int = DEFAULT_TITLE_TOP_N,
-    ) -> list[Match]:
-        """Every (retail, factory) pair at or above ``min_confidence``, several factories per retail kept."""
+    def evidence(self, retail: Sequence[dict[str, Any]]) -> list[PairEvidence]:
+        """The evidence of every candidate pair of the given retail listings."""
         infos = [titles.prepare(r["title"], r.get("attributes")) for r in retail]
+        return [
+            self._pair(retail[ri], infos[ri], ri, fi, distances)
+            for (ri, fi), distances in self.candidates(retail, infos, DEFAULT_TITLE_TOP_N).items()
+        ]
+
+    def _pair(
+        self, listing: dict[str, Any], info: titles.TitleInfo, ri: int, fi: int, distances: Distances
+    ) -> PairEvidence:
+        factory = self.listings[fi]
+        distances = {**pair_distances(listing, factory), **distances}
+        title = titles.compare(info, self.infos[fi])
+        agree, conflict = identifier_evidence(listing.get("attributes"), factory.get("attributes"))
+        return PairEvidence(
+            ri,
+            fi,
+            title,
+            titles.title_probability(title),
+            distances.get("phash"),
+            distances.get("dhash"),
+            agree,
+            conflict,
+        )
+
+    def match(self, retail: Sequence[dict[str, Any]], min_confidence: float = STORE_FLOOR) -> list[Match]:
+        """Every (retail, factory) pair at or above ``min_confidence``, several factories per retail kept."""
+        pairs = self.evidence(retail)
         found = []
-        for (ri, fi), distances in self.candidates(retail, infos, top_n).items():
-            match = self.score(retail[ri], infos[ri], fi, distances)
-            if match.confidence >= min_confidence:
-                found.append(match)
+        for pair, value in zip(pairs, confidences(pairs), strict=True):
+            if value >= min_confidence:
+                found.append(self._match(retail[pair.retail], pair, float(value)))
         return found
 
-    def score(
-        self,
-        listing: dict[str, Any],
-        info: titles.TitleInfo,
-        position: int,
-        distances: Distances | None = None,
-    ) -> Match:
-        """Score one candidate pair with every rule."""
-        factory = self.listings[position]
-        distances = {**pair_distances(listing, factory), **(distances or {})}
-        evidence = titles.compare(info, self.infos[position])
-        ids_agree, ids_conflict = identifier_evidence(listing.get("attributes"), factory.get("attributes"))
-        agreeing = ids_agree + list(evidence.agreeing)
-        conflicting = ids_conflict + list(evidence.conflicting)
-        photo = photo_llr(distances.get("phash"), distances.get("dhash"))
-        if photo >= 3:
-            agreeing.insert(0, "same photo ({} bits apart)".format(min(distances.values())))
-        value = confidence(titles.title_probability(evidence), photo, len(ids_agree), len(conflicting))
+    def _match(self, listing: dict[str, Any], pair: PairEvidence, value: float) -> Match:
+        factory = self.listings[pair.factory]
         return Match(
             retail_id=f"{listing['source']}:{listing['item_id']}",
             factory_id=f"{factory['source']}:{factory['item_id']}",
             confidence=value,
-            image_distance=distances.get("phash"),
-            dhash_distance=distances.get("dhash"),
-            title_similarity=evidence.similarity,
-            agreeing=agreeing,
-            conflicting=conflicting,
+            image_distance=pair.phash,
+            dhash_distance=pair.dhash,
+            title_similarity=pair.title.similarity,
+            agreeing=pair.agreeing,
+            conflicting=pair.conflicting,
         )
 
 
@@ -244,9 +203,7 @@ def match_database(database: Any, full: bool = False, **options: Any) -> MatchSu
         # A new or changed factory listing may be the source of a retail listing that did not change.
         fresh = FactoryIndex(new_factories)
         infos = [titles.prepare(r["title"], r.get("attributes")) for r in retail]
-        hit = {
-            ri for ri, _ in fresh.candidates(retail, infos, options.get("radius", DEFAULT_IMAGE_RADIUS), 5)
-        }
+        hit = {ri for ri, _ in fresh.candidates(retail, infos, top_n=5)}
         chosen = {r["id"] for r in rescore} | {retail[ri]["id"] for ri in hit}
         rescore = [r for r in retail if r["id"] in chosen]
     found = match_listings(rescore, factories, **options) if rescore else []

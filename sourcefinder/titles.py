@@ -32,11 +32,16 @@ _NO_VALUE = {"", "其他", "other", "其它", "无", "none", "null", "other/其�
 # Attribute keys that carry a fact the title rules also read.
 _COLOUR_KEYS = ("颜色分类", "颜色", "主要颜色", "color")
 _SIZE_KEYS = ("尺码", "尺寸", "规格", "size")
-_MODEL_KEYS = ("型号", "货号", "款号", "model")
+_MODEL_KEYS = ("型号", "model")
+# Article numbers are the seller's own: the same one is strong evidence, a different one says nothing
+# (two factories selling one product, a reseller with its own numbering).
+_ARTICLE_KEYS = ("货号", "款号")
 _BRAND_KEYS = ("品牌", "brand")
 _SIZE_DIMENSIONS = ("size", "shoe_size")  # clothing and shoe sizes; the other dimensions are quantities
 # Attribute keys that change with every listing of one product and say nothing about identity.
-_VOLATILE_KEYS = frozenset({"市场价", "上市时间", "上市年份季节", "销售渠道类型", "是否商场同款"})
+_VOLATILE_KEYS = frozenset(
+    {"市场价", "上市时间", "上市年份季节", "销售渠道类型", "是否商场同款", *_ARTICLE_KEYS}
+)
 
 
 def _frozen_dict() -> Mapping:
@@ -148,9 +153,16 @@ def _colours(text: str, single_chars: bool = False) -> set[str]:
     return {families[m.group(0)] for m in _colour_pattern(single_chars).finditer(text)}
 
 
+# A quantity or a material glued to other letters ("65WPC" = 65W + PC, "10MMNBR", "TPE10MM") is not a model.
+_GLUED = re.compile(
+    r"\d+(?:\.\d+)?(?:mm|cm|m|w|ml|l|kg|g|v|a|mah|ah|gb|tb|寸)|abs|pvc|tpe|tpu|nbr|eva|led|pc|pp|pe|pu|pd|usb"
+)
+
+
 def _is_model(code: str) -> bool:
-    has_letter = any(c.isalpha() for c in code)
-    has_digit = any(c.isdigit() for c in code)
+    rest = _GLUED.sub("", code.lower())
+    has_letter = any(c.isalpha() for c in rest)
+    has_digit = any(c.isdigit() for c in rest)
     return has_letter and has_digit and code not in _model_stopwords()
 
 
@@ -187,6 +199,7 @@ class TitleInfo:
     quantities: Mapping[str, frozenset[str]] = field(default_factory=_frozen_dict)
     colours: frozenset[str] = frozenset()
     models: frozenset[str] = frozenset()
+    articles: frozenset[str] = frozenset()
     brands: frozenset[str] = frozenset()
     attributes: Mapping[str, frozenset[str]] = field(default_factory=_frozen_dict)
     surfaces: Mapping[str, str] = field(default_factory=_frozen_dict)  # normalised value -> as written
@@ -231,6 +244,7 @@ def prepare(title: str, attributes: Mapping[str, str] | None = None) -> TitleInf
     models = _title_models(text)
     for value in _pick(attributes, _MODEL_KEYS):
         models |= _attribute_models(value)
+    articles = {code for value in _pick(attributes, _ARTICLE_KEYS) for code in _attribute_models(value)}
     tokens = _tokens(text)
     brands = {b for v in _pick(attributes, _BRAND_KEYS) for b in _split_values(v)}
     brands |= {t for t in tokens if t in _known_brands()}
@@ -246,6 +260,7 @@ def prepare(title: str, attributes: Mapping[str, str] | None = None) -> TitleInf
         quantities=MappingProxyType({k: frozenset(v) for k, v in quantities.items()}),
         colours=frozenset(colours),
         models=frozenset(models),
+        articles=frozenset(articles),
         brands=frozenset(brands),
         attributes=MappingProxyType(attrs),
         surfaces=MappingProxyType(surfaces),
@@ -308,6 +323,12 @@ def _model_sets(a: frozenset[str], b: frozenset[str]) -> tuple[str | None, str |
     return None, f"型号 {'/'.join(sorted(a))} ≠ {'/'.join(sorted(b))}"
 
 
+def _article_agreement(a: TitleInfo, b: TitleInfo) -> tuple[str | None, None]:
+    """An article number (货号) of one listing found among the other's article or model numbers."""
+    shared = (a.articles & (b.articles | b.models)) | (b.articles & a.models)
+    return (f"货号 {'/'.join(sorted(shared))}" if shared else None), None
+
+
 def _attribute_matches(a: TitleInfo, b: TitleInfo) -> dict[str, bool]:
     """For each attribute key both listings fill: do the values share a part?"""
     return {k: bool(a.attributes[k] & b.attributes[k]) for k in set(a.attributes) & set(b.attributes)}
@@ -340,6 +361,7 @@ def compare(a: TitleInfo, b: TitleInfo) -> TitleEvidence:
         tally(kind, _compare_sets(dimension_label(dim), a.quantities[dim], b.quantities[dim], as_written))
     tally("colour", _compare_sets("颜色", a.colours, b.colours, str))
     tally("model", _model_sets(a.models, b.models))
+    tally("model", _article_agreement(a, b))
     tally("brand", _compare_sets("品牌", a.brands, b.brands, str))
 
     matches = _attribute_matches(a, b)

@@ -99,7 +99,22 @@ def test_attributes_conflict_on_colour() -> None:
 def test_attributes_agree_on_model_number() -> None:
     attrs = parse_pv_pairs("品牌#:#Kangnai/康奈#;#货号#:#1701")
     ev = _evidence("男士商务皮鞋", "新郎婚鞋", attrs, {"货号": "1701", "品牌": "康奈"})
-    assert "型号 1701 ~ 1701" in ev.agreeing and "品牌 康奈" in ev.agreeing
+    assert "货号 1701" in ev.agreeing and "品牌 康奈" in ev.agreeing
+
+
+def test_different_article_numbers_are_no_conflict_but_models_are() -> None:
+    """货号 is each seller's own numbering (two factories sell one product under two); 型号 is the product's."""
+    articles = _evidence("马丁靴女加绒", "马丁靴女加绒", {"货号": "MD-3012"}, {"货号": "MD-2555"})
+    assert not articles.conflicting
+    models = _evidence("马丁靴女加绒", "马丁靴女加绒", {"型号": "MD-3012"}, {"型号": "MD-2555"})
+    assert models.conflicting == ["型号 MD3012 ≠ MD2555"]
+
+
+def test_quantities_and_materials_glued_to_letters_are_not_models() -> None:
+    ev = _evidence(
+        "车载充电器65WPC 瑜伽垫10MMNBR LED12寸", "车载充电器 65W PC 瑜伽垫 10mm NBR LED 12寸", {}, {}
+    )
+    assert not any(c.startswith("型号") for c in ev.conflicting)
 
 
 def test_index_finds_the_right_candidate_among_distractors() -> None:
