@@ -8,7 +8,6 @@ from itemadapter import ItemAdapter
 from scrapy import Request
 from scrapy.pipelines.images import ImagesPipeline
 
-
 LOCAL_SLOT = "local-files"
 
 
