@@ -106,3 +106,39 @@ def test_evaluate_names_a_bad_truth_file(tmp_path):
     truth.write_text("a,b\n", encoding="utf-8")
     result = runner.invoke(app, ["evaluate", str(truth), "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 1 and "lacks the column" in result.stderr
+
+
+SAVED_PAGES = [
+    ("1688/detail_pc_od2024_offer769706957407.html", "769706957407"),
+    ("1688/detail_pc_od2024_offer769706957407_context_result.json", "769706957407"),
+    ("1688/mobile_init_data_excerpt_offer813724060928.json", "813724060928"),
+    ("1688/mtop_mbox_gateway_skus_offer813724060928.json", "813724060928"),
+    ("1688/search_results_tmapi_style_bags.json", "737342241195"),
+    ("1688/search_results_tmapi_style_sunglasses.json", "820581318475"),
+    ("taobao/search_g_page_config_q-nvbao_2017-2018.json", "44280017876"),
+    ("taobao/tmall_h5_detail_item583789686010__DATA_Detail.json", "583789686010"),
+    ("taobao/tmall_h5_detail_item583789686010__DATA_Mdskip.json", "583789686010"),
+]
+
+
+@pytest.mark.parametrize(("page", "first_id"), SAVED_PAGES)
+def test_parse_works_on_every_saved_product_page(page, first_id):
+    result = runner.invoke(app, ["parse", str(REAL / page)])
+    assert result.exit_code == 0, result.output
+    listings = [json.loads(line) for line in result.stdout.splitlines()]
+    assert listings[0]["item_id"] == first_id
+    assert all(listing["title"] and listing["role"] in ("retail", "factory") for listing in listings)
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        ("1688/antibot_login_jump_from_offer_search.html", "anti-bot or login wall"),
+        ("taobao/antibot_tmall_detail_login_jump.html", "anti-bot or login wall"),
+        ("1688/search_pc_offer_search_shell.html", "no listing data"),
+        ("1688/description_offer813724060928.txt", "no listing data"),
+    ],
+)
+def test_parse_explains_saved_pages_without_listings(page, message):
+    result = runner.invoke(app, ["parse", str(REAL / page)])
+    assert result.exit_code == 1 and message in result.stderr
