@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -132,3 +134,15 @@ def test_cookies_file_is_sent_and_never_logged(site, tmp_path):
     assert "SECRET-SESSION-VALUE" not in log + result.stdout + result.stderr
     database = store.open_db(db_path)
     assert "SECRET" not in json.dumps(list(database["runs"].rows))
+
+
+def test_scrapy_crawl_from_the_repository_root_works_too(site, tmp_path):
+    root = REAL.parent.parent.parent
+    db_path = tmp_path / "scrapy.db"
+    settings = [f"SOURCEFINDER_DB={db_path}", f"IMAGES_STORE={tmp_path / 'images'}", f"LOG_FILE={tmp_path / 'log'}"]
+    command = [sys.executable, "-m", "scrapy", "crawl", "factory", "-a", f"start_url={site.url}/offers"]
+    for setting in settings + OFFLINE[1::2]:
+        command += ["-s", setting]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert [row["item_id"] for row in store.listings(store.open_db(db_path))] == [OFFER_ID]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import random
-import struct
-import zlib
 from pathlib import Path
 
 import imagehash
@@ -25,6 +23,7 @@ from sourcefinder.hashing import (
     open_image,
     trim_border,
 )
+from tests.badimages import png_header
 
 
 def _photo(seed: int, size: int = 480) -> Image.Image:
@@ -148,27 +147,14 @@ def test_open_image_uses_draft_mode_and_flattens_transparency() -> None:
     assert open_image(buffer.getvalue()).getextrema() == (255, 255)
 
 
-def _png_header(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-        + chunk(b"IEND", b"")
-    )
-
-
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
         (b"\xff\xd8\xff\xe0 this is not really a jpeg" * 10, "cannot decode"),
         (b"just some text, not an image\n", "cannot decode"),
         (b"", "empty"),
-        (_png_header(50_000, 50_000), "decompression bomb"),  # PIL's own limit, caught
-        (_png_header(9_000, 9_000), "pixel limit"),  # ours, below PIL's
+        (png_header(50_000, 50_000), "decompression bomb"),  # PIL's own limit, caught
+        (png_header(9_000, 9_000), "pixel limit"),  # ours, below PIL's
     ],
     ids=["corrupt", "text", "empty", "bomb-pil", "bomb-ours"],
 )

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from sourcefinder import db as store
+from tests.badimages import png_header
 
 
 def _photo(path):
@@ -39,6 +40,8 @@ def feed(tmp_path):
     corrupt.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg" * 10)
     truncated = tmp_path / "truncated.jpg"
     truncated.write_bytes(good.read_bytes()[:400])
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(png_header(50_000, 50_000))
     base = {"source": "feedshop", "role": "retail", "title": "网红陶瓷勺子 16.5cm", "price": "¥12.5"}
     lines = [
         json.dumps({**base, "item_id": "good", "image_urls": [good.as_uri()]}, ensure_ascii=False),
@@ -47,6 +50,9 @@ def feed(tmp_path):
         json.dumps({**base, "item_id": "corrupt", "image_urls": [corrupt.as_uri()]}, ensure_ascii=False),
         json.dumps({**base, "item_id": "truncated", "image_urls": [truncated.as_uri()]}, ensure_ascii=False),
         json.dumps({**base, "item_id": "hashonly", "image_phash": "c3a1b2d4e5f60718"}, ensure_ascii=False),
+        json.dumps(
+            {**base, "item_id": "bomb", "image_urls": [bomb.as_uri(), good.as_uri()]}, ensure_ascii=False
+        ),
         "",
         json.dumps({**base, "item_id": "good"}, ensure_ascii=False),  # duplicate id: updated in place
     ]
@@ -63,11 +69,13 @@ def test_import_loads_good_lines_and_reports_bad_ones(feed, tmp_path):
     assert "no price" in result.stderr
     database = store.open_db(db_path)
     rows = {row["item_id"]: row for row in store.listings(database)}
-    assert set(rows) == {"good", "corrupt", "truncated", "hashonly"}
+    assert set(rows) == {"good", "corrupt", "truncated", "hashonly", "bomb"}
+    # the bomb is refused, the listing keeps its second, good image
+    assert [h["url"] for h in rows["bomb"]["image_hashes"]] == [rows["good"]["image_urls"][0]]
     assert len(rows["good"]["image_hashes"][0]["phash"]) == 16
     assert rows["good"]["image_phash"] == rows["good"]["image_hashes"][0]["phash"]
     assert rows["corrupt"]["image_hashes"] is None and rows["corrupt"]["image_phash"] is None
     assert rows["hashonly"]["image_phash"] == "c3a1b2d4e5f60718"
     run = next(database["runs"].rows)
-    assert run["spider"] == "feed" and run["items_stored"] == 5 and run["image_errors"] >= 2
+    assert run["spider"] == "feed" and run["items_stored"] == 6 and run["image_errors"] >= 3
     assert "listings stored" in result.stdout
