@@ -17,7 +17,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache, cached_property, lru_cache
 from importlib import resources
 from types import MappingProxyType
@@ -223,10 +223,37 @@ class TitleInfo:
     attributes: Mapping[str, frozenset[str]] = field(default_factory=_frozen_dict)
     surfaces: Mapping[str, str] = field(default_factory=_frozen_dict)  # normalised value -> as written
 
+    @cached_property
+    def joined(self) -> str:
+        """The tokens joined by spaces, as the token ratios read them."""
+        return " ".join(self.tokens)
+
+    @cached_property
+    def token_set(self) -> frozenset[str]:
+        return frozenset(self.tokens)
+
+    @cached_property
+    def bigrams(self) -> frozenset[str]:
+        """Character bigrams of the text, spaces removed."""
+        compact = self.text.replace(" ", "")
+        return frozenset(compact[i : i + 2] for i in range(len(compact) - 1))
+
+    def __reduce__(self):
+        """Pickle (for process pools) with plain dicts in place of the read-only mappings."""
+        state = {f.name: getattr(self, f.name) for f in fields(self)}
+        return _title_info, (
+            {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in state.items()},
+        )
+
     @property
     def index_text(self) -> str:
         """What the candidate index reads: the text plus model codes and brands from the attributes."""
         return " ".join([self.text, *sorted(self.models), *sorted(self.brands)]).lower()
+
+
+def _title_info(state: dict) -> TitleInfo:
+    """A TitleInfo from its pickled fields."""
+    return TitleInfo(**{k: MappingProxyType(v) if isinstance(v, dict) else v for k, v in state.items()})
 
 
 def parse_pv_pairs(pv_pairs: str | None) -> dict[str, str]:
@@ -310,11 +337,6 @@ class TitleEvidence:
         return dict(self.values)
 
 
-def _bigrams(text: str) -> set[str]:
-    compact = text.replace(" ", "")
-    return {compact[i : i + 2] for i in range(len(compact) - 1)}
-
-
 def _overlap(a: set | frozenset, b: set | frozenset) -> float:
     """Jaccard overlap, 0 when either side is empty."""
     return len(a & b) / len(a | b) if a and b else 0.0
@@ -357,7 +379,7 @@ def _attribute_matches(a: TitleInfo, b: TitleInfo) -> dict[str, bool]:
 
 def compare(a: TitleInfo, b: TitleInfo) -> TitleEvidence:
     """Line up two titles: fuzzy similarity plus the quantities, colours, models and brands they agree on or not."""
-    joined_a, joined_b = " ".join(a.tokens), " ".join(b.tokens)
+    joined_a, joined_b = a.joined, b.joined
     token_set = fuzz.token_set_ratio(joined_a, joined_b) / 100
     agreeing: list[str] = []
     conflicting: list[str] = []
@@ -393,8 +415,8 @@ def compare(a: TitleInfo, b: TitleInfo) -> TitleEvidence:
         "token_sort": fuzz.token_sort_ratio(joined_a, joined_b) / 100,
         "partial": fuzz.partial_ratio(a.text, b.text) / 100,
         "ratio": fuzz.ratio(a.text, b.text) / 100,
-        "token_jaccard": _overlap(set(a.tokens), set(b.tokens)),
-        "bigram_jaccard": _overlap(_bigrams(a.text), _bigrams(b.text)),
+        "token_jaccard": _overlap(a.token_set, b.token_set),
+        "bigram_jaccard": _overlap(a.bigrams, b.bigrams),
         "attr_equal_share": attr_equal / (attr_equal + attr_diff) if attr_equal + attr_diff else 0.0,
         "attr_shared_log": math.log1p(attr_equal + attr_diff),
         "attr_different_log": math.log1p(attr_diff),
@@ -510,13 +532,18 @@ def title_threshold() -> float:
     return float(title_model()["threshold"])
 
 
+@cache
+def _title_weights() -> tuple[float, dict[str, float]]:
+    """The model as (log-odds of all-zero features, weight per feature): standardisation folded in."""
+    model = title_model()
+    names, means, scales, coefs = model["features"], model["mean"], model["scale"], model["coef"]
+    weights = {name: coef / scale for name, scale, coef in zip(names, scales, coefs, strict=True)}
+    base = model["intercept"] - sum(w * m for w, m in zip(weights.values(), means, strict=True))
+    return base, weights
+
+
 def title_probability(ev: TitleEvidence) -> float:
     """Probability that two listings are the identical product, from title evidence alone."""
-    model = title_model()
-    values = ev.features()
-    z = model["intercept"]
-    for name, mean, scale, coef in zip(
-        model["features"], model["mean"], model["scale"], model["coef"], strict=True
-    ):
-        z += coef * (values.get(name, 0.0) - mean) / scale
+    base, weights = _title_weights()
+    z = base + sum(weights[name] * value for name, value in ev.values.items() if name in weights)
     return 1.0 / (1.0 + math.exp(-z))

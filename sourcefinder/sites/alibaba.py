@@ -259,6 +259,7 @@ def _module_badges(data: dict[str, Any]) -> list[str]:
     scenes = _fields(data, "sceneKey").get("sceneList") or []
     delivery = _fields(data, "shippingServices").get("deliveryLimitText") or ""
     badges = _card_badges(title.get("shopInfo") or {}) + list(title.get("labels") or [])
+    badges += _tag_badges(title.get("tagList"))
     if any(dig(scene, "sceneKey") == "consign" for scene in scenes):
         badges.append("一件代发")
     if delivery:
@@ -470,11 +471,12 @@ def _mtop_offer_listing(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def _tag_badges(tags: Any) -> list[str]:
-    """Badges of search tags: known tag ids (3938689 超级工厂...) and tag objects' text; unknown ids dropped."""
+    """Badges of tags: known tag ids (3938689 超级工厂...) and tag objects' text; unknown ids dropped."""
     badges = []
     for tag in tags or []:
         if isinstance(tag, dict):
-            badges.append(first(tag.get("text"), tag.get("name")))
+            known = FACTORY_TAGS.get(int(tag["tagId"])) if str(tag.get("tagId", "")).isdigit() else None
+            badges.append(first(known, tag.get("text"), tag.get("name")))
         elif str(tag).isdigit():
             badges.append(FACTORY_TAGS.get(int(tag)))
         else:
