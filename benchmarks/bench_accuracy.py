@@ -69,12 +69,20 @@ def demo_report(workdir: Path, size: str) -> None:
     matched = time.perf_counter() - started
     ids = [(retail[p.retail]["id"], factories[p.factory]["id"]) for p in pairs]
     labels = np.array([pair in truth for pair in ids], dtype=int)
-    ours = score_pairs({pair for pair, p in zip(ids, probabilities, strict=True) if p >= DEFAULT_MIN_CONFIDENCE}, truth)
+    ours = score_pairs(
+        {pair for pair, p in zip(ids, probabilities, strict=True) if p >= DEFAULT_MIN_CONFIDENCE}, truth
+    )
     cosines = np.array([p.title.similarity for p in pairs])
     baseline_f1, baseline_threshold = best_cosine_f1(cosines, labels, len(truth))
-    print(f"demo marketplace, seed 7 ({size}): {len(factories)} factory, {len(retail)} retail, {len(truth)} true pairs")
-    print(f"  crawl {crawled:.1f} s (0 when reused), index + evidence + scoring {matched:.2f} s, {len(pairs)} candidates")
-    print(f"  baseline: title similarity alone, best threshold {baseline_threshold:.3f}: F1 {baseline_f1:.3f}")
+    print(
+        f"demo marketplace, seed 7 ({size}): {len(factories)} factory, {len(retail)} retail, {len(truth)} true pairs"
+    )
+    print(
+        f"  crawl {crawled:.1f} s (0 when reused), index + evidence + scoring {matched:.2f} s, {len(pairs)} candidates"
+    )
+    print(
+        f"  baseline: title similarity alone, best threshold {baseline_threshold:.3f}: F1 {baseline_f1:.3f}"
+    )
     print(
         f"  sourcefinder at the default threshold {DEFAULT_MIN_CONFIDENCE}: precision {ours.precision:.3f}, "
         f"recall {ours.recall:.3f}, F1 {ours.f1:.3f}   target F1 >= 0.97: {'PASS' if ours.f1 >= 0.97 else 'FAIL'}"
@@ -84,7 +92,9 @@ def demo_report(workdir: Path, size: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/sourcefinder-bench"))
     parser.add_argument("--size", default="default")
     args = parser.parse_args()

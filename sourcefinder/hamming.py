@@ -32,7 +32,8 @@ def as_uint64(hashes: Iterable[str | int] | np.ndarray) -> np.ndarray:
     return np.fromiter((int(v) & _UINT64_MASK for v in values), dtype=np.uint64, count=len(values))
 
 
-def _popcount(values: np.ndarray) -> np.ndarray:
+def popcount(values: np.ndarray) -> np.ndarray:
+    """The number of set bits of each uint64, as uint8."""
     if hasattr(np, "bitwise_count"):
         return np.bitwise_count(values)
     return _BYTE_POPCOUNT[values.view(np.uint8)].reshape(*values.shape, 8).sum(axis=-1, dtype=np.uint8)
@@ -40,7 +41,7 @@ def _popcount(values: np.ndarray) -> np.ndarray:
 
 def distances(queries: np.ndarray, entries: np.ndarray) -> np.ndarray:
     """The (len(queries), len(entries)) uint8 matrix of Hamming distances between two uint64 arrays."""
-    return _popcount(np.bitwise_xor(queries[:, None], entries[None, :]))
+    return popcount(np.bitwise_xor(queries[:, None], entries[None, :]))
 
 
 def _sorted_triples(q: np.ndarray, e: np.ndarray, d: np.ndarray) -> list[tuple[int, int, int]]:
@@ -112,19 +113,25 @@ class HammingIndex:
     ) -> list[tuple[int, int, int]]:
         """Every (query index, entry index, distance) with distance <= max_distance, sorted by query,
         distance, entry."""
+        return _sorted_triples(*self.search_arrays(queries, max_distance))
+
+    def search_arrays(
+        self, queries: Iterable[str | int] | np.ndarray, max_distance: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What ``search`` finds as three int64 arrays (query index, entry index, distance), unsorted."""
         q = as_uint64(queries)
         if not len(q) or not len(self) or max_distance < 0:
-            return []
+            return (np.empty(0, np.int64),) * 3
         if self._faiss is not None:
             lims, dist, ids = self._faiss.range_search(self._packed(q), max_distance + 1)
             query_ids = np.repeat(np.arange(len(q)), np.diff(lims.astype(np.int64)))
-            return _sorted_triples(query_ids, ids.astype(np.int64), dist.astype(np.int64))
+            return query_ids, ids.astype(np.int64), dist.astype(np.int64)
         found = [(np.empty(0, np.int64),) * 3]
         for qs, entry_blocks in self._blocks(q):
             for es, d in entry_blocks:
                 qi, ei = np.nonzero(d <= max_distance)
                 found.append((qi + qs, ei + es, d[qi, ei].astype(np.int64)))
-        return _sorted_triples(*(np.concatenate(parts) for parts in zip(*found, strict=True)))
+        return tuple(np.concatenate(parts) for parts in zip(*found, strict=True))
 
     def knn(self, queries: Iterable[str | int] | np.ndarray, k: int) -> list[tuple[int, int, int]]:
         """The k nearest entries of each query as (query index, entry index, distance), ties going to the

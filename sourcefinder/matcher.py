@@ -7,14 +7,19 @@ combined into one calibrated confidence. See docs/matching.md.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from sourcefinder import titles
 from sourcefinder.evidence import PairEvidence, confidences, fitted_threshold, identifier_evidence
-from sourcefinder.hamming import HammingIndex
+from sourcefinder.hamming import HammingIndex, as_uint64, popcount
 
 # Image hashes compared across listings: each retail hash against the factory's same hash and its mirror,
 # within a radius chosen on the hashing benchmark (docs/hashing.md): phash <= 12 or dhash <= 10.
@@ -61,6 +66,12 @@ def listing_hashes(listing: dict[str, Any], kinds: Sequence[str]) -> list[str]:
 
 
 Distances = dict[str, int]  # hash kind -> best distance of a pair
+NO_DISTANCE = -1  # in distance arrays: a side has no hash of that kind
+# Below this many listings everything runs in one process: a pool costs more than it saves.
+POOL_MIN_LISTINGS = 2000
+WORKERS = os.cpu_count() or 1
+# Pairs per block of the vectorised distances (times both sides' hash counts): bounds scratch memory.
+DISTANCE_BLOCK = 1 << 20
 
 
 def _hash_table(listings: Sequence[dict[str, Any]], kinds: Sequence[str]) -> tuple[list[str], list[int]]:
@@ -73,69 +84,232 @@ def _hash_table(listings: Sequence[dict[str, Any]], kinds: Sequence[str]) -> tup
     return hashes, owners
 
 
+@dataclass
+class HashMatrix:
+    """Every listing's hashes of some kinds, one row per listing, padded; ``valid`` marks the real ones."""
+
+    hashes: np.ndarray  # (listings, width) uint64
+    valid: np.ndarray  # (listings, width) bool
+
+    @classmethod
+    def of(cls, listings: Sequence[dict[str, Any]], kinds: Sequence[str]) -> HashMatrix:
+        hashes, owners = _hash_table(listings, kinds)
+        owner = np.asarray(owners, dtype=np.int64)
+        counts = np.bincount(owner, minlength=len(listings))
+        width = max(int(counts.max(initial=0)), 1)
+        column = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+        matrix = cls(np.zeros((len(listings), width), np.uint64), np.zeros((len(listings), width), bool))
+        matrix.hashes[owner, column] = as_uint64(hashes)
+        matrix.valid[owner, column] = True
+        return matrix
+
+
+def best_distances(left: HashMatrix, right: HashMatrix, li: np.ndarray, ri: np.ndarray) -> np.ndarray:
+    """For each pair (li[k], ri[k]): the smallest distance between any of their hashes, NO_DISTANCE if a side
+    has none (int16)."""
+    out = np.full(len(li), NO_DISTANCE, np.int16)
+    step = max(1, DISTANCE_BLOCK // (left.hashes.shape[1] * right.hashes.shape[1]))
+    for start in range(0, len(li), step):
+        a, b = li[start : start + step], ri[start : start + step]
+        d = popcount(left.hashes[a][:, :, None] ^ right.hashes[b][:, None, :]).astype(np.int16)
+        d[~(left.valid[a][:, :, None] & right.valid[b][:, None, :])] = 99
+        best = d.reshape(len(a), -1).min(axis=1)
+        out[start : start + step] = np.where(best == 99, NO_DISTANCE, best)
+    return out
+
+
+@dataclass
+class Candidates:
+    """Candidate pairs as arrays sorted by retail position, with the best distance per hash kind."""
+
+    retail: np.ndarray
+    factory: np.ndarray
+    distances: dict[str, np.ndarray]  # kind -> int16 per pair, NO_DISTANCE when unknown
+
+    def __len__(self) -> int:
+        return len(self.retail)
+
+    def pair_distances(self, k: int) -> Distances:
+        """The known distances of pair ``k``."""
+        return {kind: int(d[k]) for kind, d in self.distances.items() if d[k] != NO_DISTANCE}
+
+    def span(self, first: int, last: int) -> range:
+        """Positions of the pairs whose retail position is in [first, last)."""
+        lo, hi = np.searchsorted(self.retail, [first, last])
+        return range(int(lo), int(hi))
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    """Add the wall time of the block to ``timings[stage]``."""
+    started = time.perf_counter()
+    yield
+    timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
+
+
+def _prepare(listing: dict[str, Any]) -> titles.TitleInfo:
+    return titles.prepare(listing["title"], listing.get("attributes"))
+
+
+# What forked pool workers read: set before the pool starts, inherited by fork, never pickled.
+_FORKED: dict[str, Any] = {}
+
+
+def _forked_map(function: Callable[[tuple[int, int]], list], n: int, **shared: Any) -> list:
+    """``function`` over consecutive spans of range(n), in a fork pool when n is large enough; results in
+    order, concatenated. ``function`` reads ``shared`` from _FORKED."""
+    _FORKED.update(shared)
+    try:
+        if n < POOL_MIN_LISTINGS or WORKERS < 2:
+            return function((0, n))
+        bounds = np.linspace(0, n, 4 * WORKERS + 1).astype(int).tolist()
+        spans = list(zip(bounds[:-1], bounds[1:], strict=True))
+        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+            parts = pool.map(function, spans, chunksize=1)
+        return [item for part in parts for item in part]
+    finally:
+        _FORKED.clear()
+
+
+def _prepare_span(span: tuple[int, int]) -> list[titles.TitleInfo]:
+    return [_prepare(listing) for listing in _FORKED["listings"][span[0] : span[1]]]
+
+
+def prepare_listings(listings: Sequence[dict[str, Any]]) -> list[titles.TitleInfo]:
+    """The TitleInfo of every listing (on all cores for many listings)."""
+    return _forked_map(_prepare_span, len(listings), listings=listings)
+
+
+def _match_span(span: tuple[int, int]) -> list[Match]:
+    index, retail, infos, found, floor = (
+        _FORKED[k] for k in ("index", "retail", "infos", "candidates", "min_confidence")
+    )
+    pairs = index.pair_evidence(retail, infos, found, found.span(*span))
+    values = confidences(pairs)
+    return [
+        index.as_match(retail[pair.retail], pair, float(value))
+        for pair, value in zip(pairs, values, strict=True)
+        if value >= floor
+    ]
+
+
 class FactoryIndex:
     """The factory side held in memory: title infos, a title index and one Hamming index per hash kind."""
 
     def __init__(self, factories: Sequence[dict[str, Any]]) -> None:
         self.listings = list(factories)
-        self.infos = [titles.prepare(f["title"], f.get("attributes")) for f in self.listings]
-        self.titles = titles.TitleIndex(self.infos)
+        self.timings: dict[str, float] = {}  # stage -> seconds, over the index's life (benchmarks read it)
+        self.pairs_scored = 0
+        with _timed(self.timings, "prepare factory titles"):
+            self.infos = prepare_listings(self.listings)
+        with _timed(self.timings, "title index build"):
+            self.titles = titles.TitleIndex(self.infos)
+            self.titles.fit()
         self.images: dict[str, HammingIndex] = {}
-        for kind, (plain, mirror, _) in IMAGE_KINDS.items():
-            hashes, owners = _hash_table(self.listings, (plain, mirror))
-            if hashes:
-                self.images[kind] = HammingIndex(hashes, owners=owners)
+        self.image_owners: dict[str, np.ndarray] = {}
+        self.hash_matrices: dict[str, HashMatrix] = {}
+        with _timed(self.timings, "image index build"):
+            for kind, (plain, mirror, _) in IMAGE_KINDS.items():
+                hashes, owners = _hash_table(self.listings, (plain, mirror))
+                if hashes:
+                    self.images[kind] = HammingIndex(hashes)
+                    self.image_owners[kind] = np.asarray(owners, dtype=np.int64)
+                self.hash_matrices[kind] = HashMatrix.of(self.listings, (plain, mirror))
+
+    def candidate_pairs(
+        self, retail: Sequence[dict[str, Any]], infos: Sequence[titles.TitleInfo], top_n: int
+    ) -> Candidates:
+        """Candidate pairs: each retail listing's ``top_n`` closest titles and every factory listing with a photo
+        within the radius of IMAGE_KINDS; then the best distance of every pair, per hash kind."""
+        with _timed(self.timings, "title candidates"):
+            rows, cols, _ = self.titles.candidate_arrays(infos, top_n=top_n)
+        with _timed(self.timings, "image candidates + distances"):
+            found_r, found_f = [rows], [cols]
+            for kind, index in self.images.items():
+                hashes, owners = _hash_table(retail, (kind,))
+                query, entry, _ = index.search_arrays(hashes, IMAGE_KINDS[kind][2])
+                found_r.append(np.asarray(owners, dtype=np.int64)[query])
+                found_f.append(self.image_owners[kind][entry])
+            n = len(self.listings)
+            keys = np.unique(np.concatenate(found_r) * n + np.concatenate(found_f))
+            return self.with_distances(retail, keys // n, keys % n)
+
+    def with_distances(self, retail: Sequence[dict[str, Any]], ri: np.ndarray, fi: np.ndarray) -> Candidates:
+        """The pairs (ri[k], fi[k]), sorted by retail position, with their best distance per hash kind."""
+        distances = {
+            kind: best_distances(HashMatrix.of(retail, (kind,)), self.hash_matrices[kind], ri, fi)
+            for kind in IMAGE_KINDS
+        }
+        return Candidates(ri, fi, distances)
 
     def candidates(
         self, retail: Sequence[dict[str, Any]], infos: Sequence[titles.TitleInfo], top_n: int
     ) -> dict[tuple[int, int], Distances]:
-        """Candidate (retail position, factory position) pairs, with the image distances the indexes found."""
-        pairs: dict[tuple[int, int], Distances] = {}
-        for query, entry, _ in self.titles.candidates(infos, top_n=top_n):
-            pairs[(query, entry)] = {}
-        for kind, index in self.images.items():
-            hashes, owners = _hash_table(retail, (kind,))
-            if hashes:
-                for query, entry, distance in index.search_owners(hashes, owners, IMAGE_KINDS[kind][2]):
-                    pairs.setdefault((query, entry), {})[kind] = distance
-        return pairs
+        """Candidate (retail position, factory position) pairs, with the best image distances per hash kind."""
+        found = self.candidate_pairs(retail, infos, top_n)
+        return {
+            (int(found.retail[k]), int(found.factory[k])): found.pair_distances(k) for k in range(len(found))
+        }
 
     def evidence(self, retail: Sequence[dict[str, Any]]) -> list[PairEvidence]:
         """The evidence of every candidate pair of the given retail listings."""
-        infos = [titles.prepare(r["title"], r.get("attributes")) for r in retail]
-        return [
-            self._pair(retail[ri], infos[ri], ri, fi, distances)
-            for (ri, fi), distances in self.candidates(retail, infos, DEFAULT_TITLE_TOP_N).items()
-        ]
+        infos = prepare_listings(retail)
+        found = self.candidate_pairs(retail, infos, DEFAULT_TITLE_TOP_N)
+        return self.pair_evidence(retail, infos, found, range(len(found)))
 
-    def _pair(
-        self, listing: dict[str, Any], info: titles.TitleInfo, ri: int, fi: int, distances: Distances
-    ) -> PairEvidence:
-        factory = self.listings[fi]
-        distances = {**pair_distances(listing, factory), **distances}
-        title = titles.compare(info, self.infos[fi])
-        agree, conflict = identifier_evidence(listing.get("attributes"), factory.get("attributes"))
-        return PairEvidence(
-            ri,
-            fi,
-            title,
-            titles.title_probability(title),
-            distances.get("phash"),
-            distances.get("dhash"),
-            agree,
-            conflict,
-        )
+    def pair_evidence(
+        self,
+        retail: Sequence[dict[str, Any]],
+        infos: Sequence[titles.TitleInfo],
+        found: Candidates,
+        positions: Iterable[int],
+    ) -> list[PairEvidence]:
+        """The evidence of the candidate pairs at ``positions``."""
+        out = []
+        for k in positions:
+            ri, fi = int(found.retail[k]), int(found.factory[k])
+            title = titles.compare(infos[ri], self.infos[fi])
+            agree, conflict = identifier_evidence(
+                retail[ri].get("attributes"), self.listings[fi].get("attributes")
+            )
+            distances = found.pair_distances(k)
+            out.append(
+                PairEvidence(
+                    ri,
+                    fi,
+                    title,
+                    titles.title_probability(title),
+                    distances.get("phash"),
+                    distances.get("dhash"),
+                    agree,
+                    conflict,
+                )
+            )
+        return out
 
     def match(self, retail: Sequence[dict[str, Any]], min_confidence: float = STORE_FLOOR) -> list[Match]:
         """Every (retail, factory) pair at or above ``min_confidence``, several factories per retail kept."""
-        pairs = self.evidence(retail)
-        found = []
-        for pair, value in zip(pairs, confidences(pairs), strict=True):
-            if value >= min_confidence:
-                found.append(self._match(retail[pair.retail], pair, float(value)))
-        return found
+        with _timed(self.timings, "prepare retail titles"):
+            infos = prepare_listings(retail)
+        return self.score(
+            retail, infos, self.candidate_pairs(retail, infos, DEFAULT_TITLE_TOP_N), min_confidence
+        )
 
-    def _match(self, listing: dict[str, Any], pair: PairEvidence, value: float) -> Match:
+    def score(
+        self,
+        retail: Sequence[dict[str, Any]],
+        infos: Sequence[titles.TitleInfo],
+        found: Candidates,
+        min_confidence: float,
+    ) -> list[Match]:
+        """The given candidate pairs scored (on all cores for many listings); those at ``min_confidence`` or more."""
+        self.pairs_scored += len(found)
+        with _timed(self.timings, "evidence + scoring"):
+            shared = {"index": self, "retail": retail, "infos": infos, "candidates": found}
+            return _forked_map(_match_span, len(retail), min_confidence=min_confidence, **shared)
+
+    def as_match(self, listing: dict[str, Any], pair: PairEvidence, value: float) -> Match:
+        """The Match of a scored pair."""
         factory = self.listings[pair.factory]
         return Match(
             retail_id=f"{listing['source']}:{listing['item_id']}",
@@ -147,22 +321,6 @@ class FactoryIndex:
             agreeing=pair.agreeing,
             conflicting=pair.conflicting,
         )
-
-
-def _best_distance(left: list[str], right: list[str]) -> int | None:
-    if not left or not right:
-        return None
-    return min(bin(int(a, 16) ^ int(b, 16)).count("1") for a in left for b in right)
-
-
-def pair_distances(retail: dict[str, Any], factory: dict[str, Any]) -> Distances:
-    """Per hash kind, the best distance between any retail image and any factory image or its mirror."""
-    out = {}
-    for kind, (plain, mirror, _) in IMAGE_KINDS.items():
-        distance = _best_distance(listing_hashes(retail, (kind,)), listing_hashes(factory, (plain, mirror)))
-        if distance is not None:
-            out[kind] = distance
-    return out
 
 
 def match_listings(
@@ -202,7 +360,7 @@ def match_database(database: Any, full: bool = False, **options: Any) -> MatchSu
     if new_factories and len(rescore) < len(retail):
         # A new or changed factory listing may be the source of a retail listing that did not change.
         fresh = FactoryIndex(new_factories)
-        infos = [titles.prepare(r["title"], r.get("attributes")) for r in retail]
+        infos = prepare_listings(retail)
         hit = {ri for ri, _ in fresh.candidates(retail, infos, top_n=5)}
         chosen = {r["id"] for r in rescore} | {retail[ri]["id"] for ri in hit}
         rescore = [r for r in retail if r["id"] in chosen]

@@ -104,14 +104,14 @@ def _t2s():
 
 @cache
 def _traditional_chars() -> frozenset[str]:
-    """Every character of a t2s dictionary entry that changes text: a text with none is already simplified."""
+    """The characters a t2s dictionary entry changes (every character of an entry that changes length): a text
+    with none of them comes out of OpenCC unchanged."""
+    entries = (item for group in _t2s()._dict_chain_data for entry in group for item in entry[2].items())
     return frozenset(
         char
-        for group in _t2s()._dict_chain_data
-        for entry in group
-        for key, value in entry[2].items()
-        if key != value
-        for char in key
+        for key, value in entries
+        for i, char in enumerate(key)
+        if len(key) != len(value) or char != value[i]
     )
 
 
@@ -484,6 +484,10 @@ class TitleIndex:
         self.infos.extend(infos)
         self._matrix = None
 
+    def fit(self) -> None:
+        """Fit the TF-IDF weights now (else at the first query)."""
+        self._fitted()
+
     def _fitted(self):
         if self._matrix is None:
             from sklearn.feature_extraction.text import TfidfVectorizer
@@ -505,15 +509,22 @@ class TitleIndex:
         self, queries: Sequence[TitleInfo], top_n: int = 20, min_similarity: float = 0.1
     ) -> list[tuple[int, int, float]]:
         """(query index, entry index, cosine) for each query's ``top_n`` closest entries at ``min_similarity`` or more."""
+        rows, cols, vals = self.candidate_arrays(queries, top_n, min_similarity)
+        return list(zip(rows.tolist(), cols.tolist(), vals.tolist(), strict=True))
+
+    def candidate_arrays(
+        self, queries: Sequence[TitleInfo], top_n: int = 20, min_similarity: float = 0.1
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What ``candidates`` finds as three arrays (query index, entry index, cosine), best first per query."""
         if not self.infos or not queries:
-            return []
+            return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float64)
         vectorizer, matrix = self._fitted()
         query_matrix = vectorizer.transform([q.index_text for q in queries]).tocsr()
         product = _topn_product(query_matrix, matrix, top_n, min_similarity).tocoo()
         keep = product.data >= min_similarity
-        order = np.lexsort((-product.data[keep], product.row[keep]))
-        rows, cols, vals = product.row[keep][order], product.col[keep][order], product.data[keep][order]
-        return [(int(r), int(c), float(v)) for r, c, v in zip(rows, cols, vals, strict=True)]
+        rows, cols, vals = product.row[keep], product.col[keep], product.data[keep]
+        order = np.lexsort((-vals, rows))
+        return rows[order].astype(np.int64), cols[order].astype(np.int64), vals[order].astype(np.float64)
 
 
 # --- probability -----------------------------------------------------------------------------------------

@@ -139,7 +139,11 @@ def test_cookies_file_is_sent_and_never_logged(site, tmp_path):
 def test_scrapy_crawl_from_the_repository_root_works_too(site, tmp_path):
     root = REAL.parent.parent.parent
     db_path = tmp_path / "scrapy.db"
-    settings = [f"SOURCEFINDER_DB={db_path}", f"IMAGES_STORE={tmp_path / 'images'}", f"LOG_FILE={tmp_path / 'log'}"]
+    settings = [
+        f"SOURCEFINDER_DB={db_path}",
+        f"IMAGES_STORE={tmp_path / 'images'}",
+        f"LOG_FILE={tmp_path / 'log'}",
+    ]
     command = [sys.executable, "-m", "scrapy", "crawl", "factory", "-a", f"start_url={site.url}/offers"]
     for setting in settings + OFFLINE[1::2]:
         command += ["-s", setting]

@@ -1,0 +1,83 @@
+import numpy as np
+import pytest
+
+from sourcefinder import matcher
+from sourcefinder.hamming import as_uint64
+from sourcefinder.matcher import FactoryIndex, HashMatrix, best_distances
+
+TITLES = [
+    "304不锈钢真空保温杯 500ml 黑色",
+    "全棉床品四件套 1.8m 水洗棉",
+    "儿童防晒遮阳帽 54cm 粉色",
+    "无线蓝牙耳机 入耳式 降噪 白色",
+    "加厚瑜伽垫 10mm 防滑 紫色",
+    "陶瓷马克杯 350ml 情侣款",
+]
+
+
+def _listing(source: str, i: int, title: str, phash: int) -> dict:
+    image = {
+        "phash": f"{phash:016x}",
+        "dhash": f"{phash ^ 0xFF:016x}",
+        "phash_mirror": f"{~phash & (2**64 - 1):016x}",
+    }
+    return {"source": source, "item_id": str(i), "title": title, "image_hashes": [image]}
+
+
+def _market() -> tuple[list[dict], list[dict]]:
+    rng = np.random.default_rng(3)
+    hashes = [int(h) for h in rng.integers(0, 2**63, len(TITLES))]
+    factories = [_listing("factory", i, t, h) for i, (t, h) in enumerate(zip(TITLES, hashes, strict=True))]
+    retail = [
+        _listing("retail", i, f"包邮 新款 {t}", h ^ 0b111)
+        for i, (t, h) in enumerate(zip(TITLES, hashes, strict=True))
+    ]
+    retail.append(
+        {"source": "retail", "item_id": "x", "title": "陶瓷马克杯 350ml", "image_phash": f"{hashes[5]:016x}"}
+    )
+    return factories, retail
+
+
+def test_each_retail_listing_finds_its_factory() -> None:
+    factories, retail = _market()
+    found = {(m.retail_id, m.factory_id) for m in FactoryIndex(factories).match(retail, min_confidence=0.5)}
+    assert {(f"retail:{i}", f"factory:{i}") for i in range(len(TITLES))} <= found
+    assert ("retail:x", "factory:5") in found
+
+
+def test_pool_gives_the_same_matches_as_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    factories, retail = _market()
+    serial = [m.as_row() for m in FactoryIndex(factories).match(retail)]
+    monkeypatch.setattr(matcher, "POOL_MIN_LISTINGS", 1)
+    monkeypatch.setattr(matcher, "WORKERS", 2)
+    pooled = [m.as_row() for m in FactoryIndex(factories).match(retail)]
+    assert pooled == serial
+
+
+def test_best_distances_match_brute_force() -> None:
+    rng = np.random.default_rng(5)
+    left = [
+        {"image_hashes": [{"phash": f"{int(h):016x}"} for h in rng.integers(0, 2**63, k)]} for k in (0, 1, 3)
+    ]
+    right = [
+        {"image_hashes": [{"phash": f"{int(h):016x}"} for h in rng.integers(0, 2**63, k)]} for k in (2, 0)
+    ]
+    li, ri = np.repeat(np.arange(3), 2), np.tile(np.arange(2), 3)
+    got = best_distances(HashMatrix.of(left, ("phash",)), HashMatrix.of(right, ("phash",)), li, ri)
+
+    def brute(a: dict, b: dict) -> int:
+        ha, hb = (
+            as_uint64([h["phash"] for h in a["image_hashes"]]),
+            as_uint64([h["phash"] for h in b["image_hashes"]]),
+        )
+        return min((int(x ^ y).bit_count() for x in ha for y in hb), default=matcher.NO_DISTANCE)
+
+    assert got.tolist() == [brute(left[a], right[b]) for a, b in zip(li, ri, strict=True)]
+
+
+def test_candidates_keep_the_dict_shape() -> None:
+    factories, retail = _market()
+    index = FactoryIndex(factories)
+    pairs = index.candidates(retail, matcher.prepare_listings(retail), top_n=2)
+    assert pairs[(0, 0)]["phash"] == 3
+    assert all(isinstance(k, tuple) and isinstance(v, dict) for k, v in pairs.items())
