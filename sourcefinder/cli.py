@@ -51,26 +51,14 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-def _counts(database_path: Path) -> dict[str, int]:
-    if not database_path.exists():
-        return {}
-    database = store.open_db(database_path)
-    try:
-        return {
-            r["role"]: r["n"] for r in database.query("select role, count(*) n from listings group by role")
-        }
-    finally:
-        database.close()
-
-
 def _run_crawl(spiders: list[crawling.SpiderSpec], db: Path, overrides: dict, label: str) -> None:
     """Crawl in a child process while showing how many listings the database holds."""
-    before = _counts(db)
+    before = store.role_counts(db)
     process = crawling.start_crawl(spiders, db, overrides)
     with console.status(label) as status:
         while process.is_alive():
             process.join(0.5)
-            now = _counts(db)
+            now = store.role_counts(db)
             new = {role: now.get(role, 0) - before.get(role, 0) for role in now}
             status.update(f"{label}: " + ", ".join(f"{n} {role}" for role, n in sorted(new.items())))
     if process.exitcode:

@@ -14,13 +14,14 @@ SpiderSpec = tuple[str, Mapping[str, str]]
 
 
 def crawl_settings(db_path: str | Path, overrides: Mapping[str, Any] | None = None) -> Settings:
-    """The project's Scrapy settings pointed at ``db_path`` (images stored beside it), with overrides."""
+    """The project's Scrapy settings pointed at ``db_path`` (images and HTTP cache beside it), with overrides."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "sourcefinder.settings")
     from scrapy.utils.project import get_project_settings
 
     settings = get_project_settings()
     settings.set("SOURCEFINDER_DB", str(db_path), priority="cmdline")
     settings.set("IMAGES_STORE", str(Path(db_path).parent / "images"), priority="cmdline")
+    settings.set("HTTPCACHE_DIR", str(Path(db_path).parent.resolve() / "httpcache"), priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
     return settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,11 +57,24 @@ def open_db(path: str | Path | None = None) -> sqlite_utils.Database:
     path = Path(path or default_db_path())
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(path)
-    db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA busy_timeout=10000")
+    db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
-    ensure_schema(db)
+    if not _has_schema(db):
+        # Two processes opening a new database at once (a crawl and its progress display) must not both
+        # create tables: the first takes the write lock, the second waits and finds them made.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            ensure_schema(db)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
     return db
+
+
+def _has_schema(db: sqlite_utils.Database) -> bool:
+    return {"listings", "price_history", "runs", "matches"} <= set(db.table_names())
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
@@ -174,6 +188,20 @@ def save_listing(db: sqlite_utils.Database, listing: dict[str, Any]) -> Saved:
     return Saved(new=old is None, price_changed=old is not None and changed)
 
 
+def role_counts(path: str | Path) -> dict[str, int]:
+    """How many listings of each role a database holds, read-only (safe beside a running crawl)."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=10)
+    try:
+        return dict(conn.execute("select role, count(*) from listings group by role").fetchall())
+    except sqlite3.OperationalError:  # no listings table yet
+        return {}
+    finally:
+        conn.close()
+
+
 def listings(db: sqlite_utils.Database, role: str | None = None) -> Iterator[dict[str, Any]]:
     """Every stored listing (of one role), decoded."""
     where, args = ("role = ?", [role]) if role else (None, None)
@@ -206,7 +234,9 @@ def replace_matches(
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             db.execute(f"delete from matches where retail_id in ({','.join('?' * len(chunk))})", chunk)
-        db["matches"].insert_all(rows, pk=("retail_id", "factory_id"), replace=True, batch_size=1000)
+        db["matches"].insert_all(
+            rows, pk=("retail_id", "factory_id"), replace=True, batch_size=1000, alter=True
+        )
     return len(rows)
 
 

@@ -1,7 +1,13 @@
 """Scrapy settings for sourcefinder: every crawl setting lives here (see README, "Crawling real sites")."""
 
+import os
+
 from sourcefinder import __version__
 from sourcefinder.db import default_db_path
+
+# Scrapy's cookie middleware splits domains with tldextract, which would download the public suffix list on
+# first use; its bundled snapshot is enough, and a crawl must not reach any host it was not pointed at.
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 BOT_NAME = "sourcefinder"
 SPIDER_MODULES = ["spiders"]

@@ -142,3 +142,17 @@ def test_parse_works_on_every_saved_product_page(page, first_id):
 def test_parse_explains_saved_pages_without_listings(page, message):
     result = runner.invoke(app, ["parse", str(REAL / page)])
     assert result.exit_code == 1 and message in result.stderr
+
+
+def test_parse_reads_schema_org_from_any_shop():
+    page = Path(__file__).parent / "fixtures" / "shop" / "product_jsonld_graph.html"
+    result = runner.invoke(
+        app, ["parse", str(page), "--url", "https://shop.example/p/1", "--spider", "factory"]
+    )
+    assert result.exit_code == 0, result.output
+    [listing] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (
+        listing["role"] == "factory"
+        and listing["source"] == "shop.example"
+        and listing["attributes"]["gtin13"]
+    )

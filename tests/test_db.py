@@ -57,3 +57,22 @@ def test_replace_matches_replaces_only_the_given_retail(database):
     store.replace_matches(database, ["r:1"], [{**first, "factory_id": "f:2"}])
     pairs = {(r["retail_id"], r["factory_id"]) for r in database["matches"].rows}
     assert pairs == {("r:1", "f:2"), ("r:2", "f:1")}
+
+
+def _open_and_close(path: str) -> None:
+    store.open_db(path).close()
+
+
+def test_processes_opening_a_new_database_at_once_all_succeed(tmp_path):
+    """A crawl and the CLI's progress display open the same new file at the same moment."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    processes = [context.Process(target=_open_and_close, args=(str(tmp_path / "new.db"),)) for _ in range(4)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(60)
+    assert [p.exitcode for p in processes] == [0, 0, 0, 0]
+    assert store.role_counts(tmp_path / "new.db") == {}
+    assert store.role_counts(tmp_path / "missing.db") == {}

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sourcefinder.jsdata import PageDataError
-from sourcefinder.sites import alibaba, taobao
+from sourcefinder.sites import alibaba, schemaorg, taobao
 from sourcefinder.sites.common import new_listing
 from sourcefinder.walls import detect_wall
 
@@ -93,9 +93,10 @@ def _by_url(url: str | None) -> Parser | None:
 _TAOBAO_PARSERS = frozenset({_taobao_item, _taobao_search})
 _ALIBABA_PARSERS = frozenset({_offer, _mobile, _gateway, _alibaba_search})
 # Words of spider names (the CLI's --spider factory|retail, or a site name) -> the parsers they allow.
+_FACTORY_WORDS = ("factory", "1688", "alibaba")
 _SPIDER_WORDS = (
     (("retail", "taobao", "tmall"), _TAOBAO_PARSERS),
-    (("factory", "1688", "alibaba"), _ALIBABA_PARSERS),
+    (_FACTORY_WORDS, _ALIBABA_PARSERS),
 )
 
 
@@ -106,6 +107,10 @@ def _by_content(text: str, spider: str | None) -> Parser | None:
         if marker in text and (allowed is None or parser in allowed):
             return parser
     return None
+
+
+def _is_factory(spider: str | None) -> bool:
+    return any(word in (spider or "").lower() for word in _FACTORY_WORDS)
 
 
 def parse_page(text: str | bytes, url: str | None = None, spider: str | None = None) -> list[dict[str, Any]]:
@@ -120,6 +125,11 @@ def parse_page(text: str | bytes, url: str | None = None, spider: str | None = N
     if reason:
         raise WallError(reason)
     parser = _by_url(url) or _by_content(text, spider)
-    if parser is None:
-        raise PageDataError(f"no parser recognises this page ({url or 'no URL'}): no known embedded data")
-    return parser(text, url)
+    if parser is not None:
+        return parser(text, url)
+    listings = schemaorg.parse_product_page(text, url, role="factory" if _is_factory(spider) else "retail")
+    if not listings:
+        raise PageDataError(
+            f"no parser recognises this page ({url or 'no URL'}): no known embedded data or schema.org Product"
+        )
+    return listings
