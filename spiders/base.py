@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import scrapy
@@ -62,6 +62,20 @@ class ListingSpider(scrapy.Spider):
     def listing(self, data: dict[str, Any]) -> Listing:
         """A parser's dict as an item, through the ItemLoader."""
         return listing_from_dict(data)
+
+    def page_listing(
+        self, response: Response, parser: Callable[..., dict[str, Any]], hit: dict[str, Any] | None = None
+    ) -> Iterator[Listing]:
+        """The listing a product page holds, its gaps filled from the search hit that led there; the hit
+        alone when the page holds no data."""
+        try:
+            data = parser(response.text, response.url, source=self.source)
+        except PageDataError as error:
+            self.page_error(response, error)
+            if hit:
+                yield self.listing(hit)
+            return
+        yield self.listing(merge(data, hit))
 
     def keep_hit(self, failure: Any) -> Iterator[Listing]:
         """Errback: when a listing's own page fails (wall, 404, timeout), keep what its search hit said."""

@@ -11,7 +11,7 @@ from scrapy.http import Response
 
 from sourcefinder.jsdata import PageDataError
 from sourcefinder.sites import alibaba
-from spiders.base import ListingSpider, merge
+from spiders.base import ListingSpider
 
 OFFER_LINK = re.compile(r"/offer/(\d+)\.html")
 NEXT_PAGE = 'a[rel~="next"]::attr(href), a.next::attr(href), a:contains("下一页")::attr(href)'
@@ -38,14 +38,7 @@ class FactorySpider(ListingSpider):
             yield from self.parse_offer_list(response)
 
     def parse_offer(self, response: Response, hit: dict[str, Any] | None = None) -> Iterator[Any]:
-        try:
-            data = alibaba.parse_offer_page(response.text, response.url, source=self.source)
-        except PageDataError as error:
-            self.page_error(response, error)
-            if hit:
-                yield self.listing(hit)
-            return
-        yield self.listing(merge(data, hit))
+        yield from self.page_listing(response, alibaba.parse_offer_page, hit)
 
     def parse_search(self, response: Response) -> Iterator[Any]:
         try:

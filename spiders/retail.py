@@ -11,7 +11,7 @@ from scrapy.http import Response
 
 from sourcefinder.jsdata import PageDataError
 from sourcefinder.sites import taobao
-from spiders.base import ListingSpider, merge
+from spiders.base import ListingSpider
 
 
 def page_url(url: str, offset: int) -> str:
@@ -63,11 +63,4 @@ class RetailSpider(ListingSpider):
             yield scrapy.Request(page_url(response.url, page.page * page.page_size), callback=self.parse)
 
     def parse_item(self, response: Response, hit: dict[str, Any] | None = None) -> Iterator[Any]:
-        try:
-            data = taobao.parse_item_page(response.text, response.url, source=self.source)
-        except PageDataError as error:
-            self.page_error(response, error)
-            if hit:
-                yield self.listing(hit)
-            return
-        yield self.listing(merge(data, hit))
+        yield from self.page_listing(response, taobao.parse_item_page, hit)

@@ -17,8 +17,12 @@ SPOON = "景德镇陶瓷勺子家用汤勺"
 
 def test_equal_gtin_is_near_certain_and_a_different_one_a_conflict():
     plain = _pair(0, 0, SPOON, "陶瓷汤勺家用")
-    same = _pair(1, 0, SPOON, "陶瓷汤勺家用", attrs=({"gtin13": "6901234567892"}, {"gtin13": "6901234567892"}))
-    other = _pair(2, 0, SPOON, "陶瓷汤勺家用", attrs=({"gtin13": "6901234567892"}, {"gtin13": "6901234567809"}))
+    same = _pair(
+        1, 0, SPOON, "陶瓷汤勺家用", attrs=({"gtin13": "6901234567892"}, {"gtin13": "6901234567892"})
+    )
+    other = _pair(
+        2, 0, SPOON, "陶瓷汤勺家用", attrs=({"gtin13": "6901234567892"}, {"gtin13": "6901234567809"})
+    )
     base, agreed, conflicting = confidences([plain, same, other])
     assert agreed > 0.97 and agreed > base
     assert conflicting < 0.05 and conflicting < base

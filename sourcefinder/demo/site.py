@@ -14,11 +14,12 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
-from sourcefinder.demo import antibot
 from sourcefinder.demo.catalogue import load_catalogue
 
 FACTORY_PAGE_SIZE = 40
@@ -42,6 +43,14 @@ class Page:
 _JS_ESCAPES = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 )
+
+
+@cache
+def saved_wall(site: str) -> str:
+    """A real anti-bot wall (login_jump, ``<!--rgv587_flag:sm-->``) saved from ``site``: "1688" or "tmall"."""
+    return (
+        resources.files("sourcefinder.resources").joinpath(f"wall_{site}_login_jump.html").read_text("utf-8")
+    )
 
 
 def _js(data: Any) -> str:
@@ -545,7 +554,7 @@ def is_page(target: str) -> bool:
 
 def wall_page(target: str) -> Page:
     """The real login wall of the site the request was for."""
-    wall = antibot.FACTORY_WALL if urlsplit(target).path.startswith("/1688/") else antibot.RETAIL_WALL
+    wall = saved_wall("1688" if urlsplit(target).path.startswith("/1688/") else "tmall")
     return _html(wall)
 
 
