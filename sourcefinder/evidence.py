@@ -4,7 +4,6 @@ calibrated confidence (resources/match_model.json, refitted by benchmarks/fit_ma
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -79,18 +78,32 @@ def identifier_evidence(a: dict[str, str] | None, b: dict[str, str] | None) -> t
     return agree, conflict
 
 
-def logit(p: float) -> float:
+def logits(p: np.ndarray) -> np.ndarray:
     """log(p / (1 - p)), clipped to +-8."""
-    p = min(max(p, 3.4e-4), 1 - 3.4e-4)
-    return math.log(p / (1 - p))
+    p = np.clip(p, 3.4e-4, 1 - 3.4e-4)
+    return np.log(p / (1 - p))
 
 
-def _photo_features(photo: int | None, best: int | None) -> list[float]:
-    if photo is None:
-        return [0.0, 0.0, 0.0, 1.0, 0.0]
-    far = min(max((photo - NEAR) / FAR_SPAN, 0.0), 1.0)
-    gap = min((photo - best) / 10, 2.0) if best is not None else 0.0
-    return [float(photo <= CLOSE), float(CLOSE < photo <= NEAR), far, 0.0, gap]
+def _group_best(
+    values: np.ndarray, group: np.ndarray, groups: int, reduce: np.ufunc, start: float
+) -> np.ndarray:
+    """``reduce`` (np.maximum or np.minimum) of the values of each group, read back for every value."""
+    best = np.full(groups, start)
+    reduce.at(best, group, values)
+    return best[group]
+
+
+def _photo_features(photo: np.ndarray, group: np.ndarray, groups: int) -> list[np.ndarray]:
+    """photo_close, photo_near, photo_far, photo_missing, photo_gap from the best distances (-1: none)."""
+    known = photo >= 0
+    best = _group_best(np.where(known, photo, 99.0), group, groups, np.minimum, 99.0)
+    return [
+        known & (photo <= CLOSE),
+        known & (photo > CLOSE) & (photo <= NEAR),
+        np.where(known, np.clip((photo - NEAR) / FAR_SPAN, 0.0, 1.0), 0.0),
+        ~known,
+        np.where(known, np.minimum((photo - best) / 10, 2.0), 0.0),
+    ]
 
 
 def feature_matrix(pairs: Sequence[PairEvidence], hide_photos: bool = False) -> np.ndarray:
@@ -98,25 +111,15 @@ def feature_matrix(pairs: Sequence[PairEvidence], hide_photos: bool = False) -> 
 
     ``hide_photos`` reads every pair as if no photo were known (used to fit the title-only behaviour).
     """
-    best_photo: dict[int, int] = {}
-    best_title: dict[int, float] = {}
-    for pair in pairs:
-        title = logit(pair.title_probability)
-        best_title[pair.retail] = max(best_title.get(pair.retail, -99.0), title)
-        if pair.photo is not None and not hide_photos:
-            best_photo[pair.retail] = min(best_photo.get(pair.retail, 99), pair.photo)
-    rows = []
-    for pair in pairs:
-        title = logit(pair.title_probability)
-        photo = None if hide_photos else pair.photo
-        rows.append(
-            [
-                title,
-                min(best_title[pair.retail] - title, 10.0) / 5,
-                *_photo_features(photo, best_photo.get(pair.retail)),
-            ]
-        )
-    return np.array(rows, dtype=float).reshape(len(rows), len(FEATURES))
+    n = len(pairs)
+    _, group = np.unique(np.fromiter((p.retail for p in pairs), np.int64, n), return_inverse=True)
+    groups = int(group.max(initial=-1)) + 1
+    title = logits(np.fromiter((p.title_probability for p in pairs), float, n))
+    photos = (-1 if hide_photos or p.photo is None else p.photo for p in pairs)
+    photo = np.fromiter(photos, float, n)
+    best_title = _group_best(title, group, groups, np.maximum, -99.0)
+    columns = [title, np.minimum(best_title - title, 10.0) / 5, *_photo_features(photo, group, groups)]
+    return np.column_stack(columns).astype(float).reshape(n, len(FEATURES))
 
 
 @cache

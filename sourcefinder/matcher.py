@@ -7,6 +7,8 @@ combined into one calibrated confidence. See docs/matching.md.
 
 from __future__ import annotations
 
+import copy
+import gc
 import multiprocessing
 import os
 import time
@@ -19,7 +21,7 @@ import numpy as np
 
 from sourcefinder import titles
 from sourcefinder.evidence import PairEvidence, confidences, fitted_threshold, identifier_evidence
-from sourcefinder.hamming import HammingIndex, as_uint64, popcount
+from sourcefinder.hamming import HammingIndex, as_uint64, faiss, popcount
 
 # Image hashes compared across listings: each retail hash against the factory's same hash and its mirror,
 # within a radius chosen on the hashing benchmark (docs/hashing.md): phash <= 12 or dhash <= 10.
@@ -28,7 +30,7 @@ IMAGE_KINDS = {"phash": ("phash", "phash_mirror", 12), "dhash": ("dhash", "dhash
 DEFAULT_MIN_CONFIDENCE = fitted_threshold()
 # Pairs below this are not stored; deals, export and evaluate filter at --min-confidence.
 STORE_FLOOR = 0.05
-DEFAULT_TITLE_TOP_N = 10
+DEFAULT_TITLE_TOP_N = 5
 
 
 @dataclass
@@ -70,6 +72,8 @@ NO_DISTANCE = -1  # in distance arrays: a side has no hash of that kind
 # Below this many listings everything runs in one process: a pool costs more than it saves.
 POOL_MIN_LISTINGS = 2000
 WORKERS = os.cpu_count() or 1
+# Candidate pairs per span of retail listings scored at once (bounds each worker's memory).
+SPAN_PAIRS = 50_000
 # Pairs per block of the vectorised distances (times both sides' hash counts): bounds scratch memory.
 DISTANCE_BLOCK = 1 << 20
 
@@ -133,11 +137,6 @@ class Candidates:
         """The known distances of pair ``k``."""
         return {kind: int(d[k]) for kind, d in self.distances.items() if d[k] != NO_DISTANCE}
 
-    def span(self, first: int, last: int) -> range:
-        """Positions of the pairs whose retail position is in [first, last)."""
-        lo, hi = np.searchsorted(self.retail, [first, last])
-        return range(int(lo), int(hi))
-
 
 @contextmanager
 def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
@@ -155,17 +154,41 @@ def _prepare(listing: dict[str, Any]) -> titles.TitleInfo:
 _FORKED: dict[str, Any] = {}
 
 
-def _forked_map(function: Callable[[tuple[int, int]], list], n: int, **shared: Any) -> list:
-    """``function`` over consecutive spans of range(n), in a fork pool when n is large enough; results in
-    order, concatenated. ``function`` reads ``shared`` from _FORKED."""
+def _single_threaded() -> None:
+    """In a pool worker: one thread for faiss and the sparse top-n product (the workers share the cores)."""
+    titles.TOPN_THREADS = 1
+    if faiss is not None:
+        faiss.omp_set_num_threads(1)
+
+
+def _spans(n: int, most: int | None) -> list[tuple[int, int]]:
+    """Consecutive spans of range(n): 4 per worker (one when n is small), more if a span would hold more than
+    ``most``."""
+    count = 4 * WORKERS if n >= POOL_MIN_LISTINGS else 1
+    if most is not None:
+        count = min(max(count, -(-n // most)), max(n, 1))
+    bounds = np.linspace(0, n, count + 1).astype(int).tolist()
+    return list(zip(bounds[:-1], bounds[1:], strict=True))
+
+
+def _forked_map(
+    function: Callable[[tuple[int, int]], list], n: int, most: int | None = None, **shared: Any
+) -> list:
+    """``function`` over consecutive spans of range(n) (see _spans), in a fork pool when there are several;
+    results in order, concatenated. ``function`` reads ``shared`` from _FORKED. The parent's objects are
+    frozen out of the garbage collector while the pool runs, so the workers' collections do not copy the
+    pages they share."""
     _FORKED.update(shared)
+    spans = _spans(n, most)
     try:
-        if n < POOL_MIN_LISTINGS or WORKERS < 2:
+        if len(spans) < 2 or WORKERS < 2:
             return function((0, n))
-        bounds = np.linspace(0, n, 4 * WORKERS + 1).astype(int).tolist()
-        spans = list(zip(bounds[:-1], bounds[1:], strict=True))
-        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
-            parts = pool.map(function, spans, chunksize=1)
+        gc.freeze()
+        try:
+            with multiprocessing.get_context("fork").Pool(WORKERS, initializer=_single_threaded) as pool:
+                parts = pool.map(function, spans, chunksize=1)
+        finally:
+            gc.unfreeze()
         return [item for part in parts for item in part]
     finally:
         _FORKED.clear()
@@ -180,17 +203,25 @@ def prepare_listings(listings: Sequence[dict[str, Any]]) -> list[titles.TitleInf
     return _forked_map(_prepare_span, len(listings), listings=listings)
 
 
-def _match_span(span: tuple[int, int]) -> list[Match]:
-    index, retail, infos, found, floor = (
-        _FORKED[k] for k in ("index", "retail", "infos", "candidates", "min_confidence")
-    )
-    pairs = index.pair_evidence(retail, infos, found, found.span(*span))
-    values = confidences(pairs)
-    return [
-        index.as_match(retail[pair.retail], pair, float(value))
-        for pair, value in zip(pairs, values, strict=True)
-        if value >= floor
-    ]
+def _every_pair(n_retail: int, n_factories: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.repeat(np.arange(n_retail), n_factories), np.tile(np.arange(n_factories), n_retail)
+
+
+def _match_span(span: tuple[int, int]) -> list[tuple[list[Match], dict[str, float], int]]:
+    """The whole retail side for a span of retail listings: titles, candidates, scoring; with the stage
+    timings and the number of pairs scored (one item, so that _forked_map concatenates spans)."""
+    index = copy.copy(_FORKED["index"])  # its own timings and count
+    index.timings, index.pairs_scored = {}, 0
+    retail = _FORKED["retail"][span[0] : span[1]]
+    with _timed(index.timings, "prepare retail titles"):
+        infos = [_prepare(listing) for listing in retail]
+    top_n = _FORKED["top_n"]
+    if top_n is None:
+        found = index.with_distances(retail, *_every_pair(len(retail), len(index.listings)))
+    else:
+        found = index.candidate_pairs(retail, infos, top_n)
+    matches = index.score(retail, infos, found, _FORKED["min_confidence"])
+    return [(matches, index.timings, index.pairs_scored)]
 
 
 class FactoryIndex:
@@ -287,13 +318,35 @@ class FactoryIndex:
             )
         return out
 
-    def match(self, retail: Sequence[dict[str, Any]], min_confidence: float = STORE_FLOOR) -> list[Match]:
-        """Every (retail, factory) pair at or above ``min_confidence``, several factories per retail kept."""
-        with _timed(self.timings, "prepare retail titles"):
-            infos = prepare_listings(retail)
-        return self.score(
-            retail, infos, self.candidate_pairs(retail, infos, DEFAULT_TITLE_TOP_N), min_confidence
+    def match(
+        self,
+        retail: Sequence[dict[str, Any]],
+        min_confidence: float = STORE_FLOOR,
+        top_n: int | None = DEFAULT_TITLE_TOP_N,
+    ) -> list[Match]:
+        """Every (retail, factory) pair at or above ``min_confidence``, several factories per retail kept.
+
+        Candidates are each retail listing's ``top_n`` closest titles and its near photos; ``top_n=None``
+        scores every factory listing instead (exhaustive: the reference of bench_match's recall). Spans of
+        retail listings run on the fork pool from title preparation to scoring; ``timings`` then sums the
+        stages over the workers."""
+        per_listing = len(self.listings) if top_n is None else top_n
+        spans = _forked_map(
+            _match_span,
+            len(retail),
+            max(1, SPAN_PAIRS // per_listing),
+            index=self,
+            retail=retail,
+            min_confidence=min_confidence,
+            top_n=top_n,
         )
+        found = []
+        for matches, timings, pairs in spans:
+            found += matches
+            self.pairs_scored += pairs
+            for stage, seconds in timings.items():
+                self.timings[stage] = self.timings.get(stage, 0.0) + seconds
+        return found
 
     def score(
         self,
@@ -302,11 +355,16 @@ class FactoryIndex:
         found: Candidates,
         min_confidence: float,
     ) -> list[Match]:
-        """The given candidate pairs scored (on all cores for many listings); those at ``min_confidence`` or more."""
+        """The given candidate pairs scored; those at ``min_confidence`` or more (messages only for those)."""
         self.pairs_scored += len(found)
         with _timed(self.timings, "evidence + scoring"):
-            shared = {"index": self, "retail": retail, "infos": infos, "candidates": found}
-            return _forked_map(_match_span, len(retail), min_confidence=min_confidence, **shared)
+            pairs = self.pair_evidence(retail, infos, found, range(len(found)))
+            values = confidences(pairs)
+            return [
+                self.as_match(retail[pair.retail], pair, float(value))
+                for pair, value in zip(pairs, values, strict=True)
+                if value >= min_confidence
+            ]
 
     def as_match(self, listing: dict[str, Any], pair: PairEvidence, value: float) -> Match:
         """The Match of a scored pair."""

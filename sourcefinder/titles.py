@@ -16,7 +16,7 @@ import math
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cache, cached_property, lru_cache
 from importlib import resources
@@ -156,8 +156,15 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip()
 
 
+@lru_cache(maxsize=1 << 18)
+def _part_tokens(part: str) -> tuple[str, ...]:
+    """jieba's tokens of one space-free part of a text (parts repeat across listings: cached)."""
+    return tuple(t for t in _tokenizer().lcut(part) if t.strip() and not _PUNCT.fullmatch(t))
+
+
 def _tokens(text: str) -> tuple[str, ...]:
-    return tuple(t for t in _tokenizer().lcut(text) if t.strip() and not _PUNCT.fullmatch(t))
+    """jieba's tokens of a normalised text, part by part: jieba never joins characters across a space."""
+    return tuple(t for part in text.split(" ") for t in _part_tokens(part))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -323,14 +330,25 @@ def _known_brands() -> frozenset[str]:
 # --- comparison ------------------------------------------------------------------------------------------
 
 
+Message = Callable[[], str]
+Fact = tuple[Message | None, Message | None]  # (agreeing, conflicting) message of one fact, written on demand
+
+
 @dataclass(frozen=True)
 class TitleEvidence:
-    """What two titles share and where they disagree."""
+    """What two titles share and where they disagree (the messages are only written when read)."""
 
     similarity: float
-    agreeing: list[str]
-    conflicting: list[str]
     values: Mapping[str, float]
+    facts: tuple[Fact, ...] = ()
+
+    @cached_property
+    def agreeing(self) -> list[str]:
+        return [agree() for agree, _ in self.facts if agree]
+
+    @cached_property
+    def conflicting(self) -> list[str]:
+        return [conflict() for _, conflict in self.facts if conflict]
 
     def features(self) -> dict[str, float]:
         """The numbers the probability model reads."""
@@ -347,66 +365,63 @@ def _models_match(a: str, b: str) -> bool:
     return a == b or (min(len(a), len(b)) >= 3 and (a in b or b in a))
 
 
-def _compare_sets(name: str, a: frozenset[str], b: frozenset[str], show) -> tuple[str | None, str | None]:
+def _compare_sets(name: str, a: frozenset[str], b: frozenset[str], show) -> Fact:
     """(agreeing, conflicting) message for two sets of values of one fact; None when one side is silent."""
     if not a or not b:
         return None, None
     shared = a & b
     if shared:
-        return f"{name} {'/'.join(sorted(show(v) for v in shared))}", None
-    return None, f"{name} {'/'.join(sorted(map(show, a)))} ≠ {'/'.join(sorted(map(show, b)))}"
+        return (lambda: f"{name} {'/'.join(sorted(show(v) for v in shared))}"), None
+    return None, lambda: f"{name} {'/'.join(sorted(map(show, a)))} ≠ {'/'.join(sorted(map(show, b)))}"
 
 
-def _model_sets(a: frozenset[str], b: frozenset[str]) -> tuple[str | None, str | None]:
+def _model_sets(a: frozenset[str], b: frozenset[str]) -> Fact:
     if not a or not b:
         return None, None
-    pairs = [(x, y) for x in sorted(a) for y in sorted(b) if _models_match(x, y)]
-    if pairs:
-        return f"型号 {pairs[0][0]} ~ {pairs[0][1]}", None
-    return None, f"型号 {'/'.join(sorted(a))} ≠ {'/'.join(sorted(b))}"
+    if any(_models_match(x, y) for x in a for y in b):
+        pairs = [(x, y) for x in sorted(a) for y in sorted(b) if _models_match(x, y)]
+        return (lambda: f"型号 {pairs[0][0]} ~ {pairs[0][1]}"), None
+    return None, lambda: f"型号 {'/'.join(sorted(a))} ≠ {'/'.join(sorted(b))}"
 
 
-def _article_agreement(a: TitleInfo, b: TitleInfo) -> tuple[str | None, None]:
+def _article_agreement(a: TitleInfo, b: TitleInfo) -> Fact:
     """An article number (货号) of one listing found among the other's article or model numbers."""
     shared = (a.articles & (b.articles | b.models)) | (b.articles & a.models)
-    return (f"货号 {'/'.join(sorted(shared))}" if shared else None), None
+    return ((lambda: f"货号 {'/'.join(sorted(shared))}") if shared else None), None
 
 
 def _attribute_matches(a: TitleInfo, b: TitleInfo) -> dict[str, bool]:
     """For each attribute key both listings fill: do the values share a part?"""
-    return {k: bool(a.attributes[k] & b.attributes[k]) for k in set(a.attributes) & set(b.attributes)}
+    return {k: bool(a.attributes[k] & b.attributes[k]) for k in a.attributes.keys() & b.attributes.keys()}
+
+
+def _facts(a: TitleInfo, b: TitleInfo) -> list[tuple[str, Fact]]:
+    """(kind, fact) for the quantities, colours, models and brands of two titles."""
+    surfaces = {**b.surfaces, **a.surfaces}
+
+    def as_written(value: str) -> str:
+        return surfaces.get(value, value)
+
+    facts = [
+        (
+            "size" if dim in _SIZE_DIMENSIONS else "quantity",
+            _compare_sets(dimension_label(dim), a.quantities[dim], b.quantities[dim], as_written),
+        )
+        for dim in sorted(a.quantities.keys() & b.quantities.keys())
+    ]
+    facts += [
+        ("colour", _compare_sets("颜色", a.colours, b.colours, str)),
+        ("model", _model_sets(a.models, b.models)),
+        ("model", _article_agreement(a, b)),
+        ("brand", _compare_sets("品牌", a.brands, b.brands, str)),
+    ]
+    return facts
 
 
 def compare(a: TitleInfo, b: TitleInfo) -> TitleEvidence:
     """Line up two titles: fuzzy similarity plus the quantities, colours, models and brands they agree on or not."""
     joined_a, joined_b = a.joined, b.joined
     token_set = fuzz.token_set_ratio(joined_a, joined_b) / 100
-    agreeing: list[str] = []
-    conflicting: list[str] = []
-    counts = {"quantity": [0, 0], "size": [0, 0], "colour": [0, 0], "model": [0, 0], "brand": [0, 0]}
-
-    def tally(kind: str, result: tuple[str | None, str | None]) -> None:
-        agree, conflict = result
-        if agree:
-            agreeing.append(agree)
-            counts[kind][0] += 1
-        if conflict:
-            conflicting.append(conflict)
-            counts[kind][1] += 1
-
-    surfaces = {**b.surfaces, **a.surfaces}
-
-    def as_written(value: str) -> str:
-        return surfaces.get(value, value)
-
-    for dim in sorted(set(a.quantities) & set(b.quantities)):
-        kind = "size" if dim in _SIZE_DIMENSIONS else "quantity"
-        tally(kind, _compare_sets(dimension_label(dim), a.quantities[dim], b.quantities[dim], as_written))
-    tally("colour", _compare_sets("颜色", a.colours, b.colours, str))
-    tally("model", _model_sets(a.models, b.models))
-    tally("model", _article_agreement(a, b))
-    tally("brand", _compare_sets("品牌", a.brands, b.brands, str))
-
     matches = _attribute_matches(a, b)
     attr_equal = sum(matches.values())
     attr_diff = len(matches) - attr_equal
@@ -422,13 +437,21 @@ def compare(a: TitleInfo, b: TitleInfo) -> TitleEvidence:
         "attr_different_log": math.log1p(attr_diff),
     }
     values |= {f"attr={k}": 1.0 if same else -1.0 for k, same in matches.items()}
+    counts = dict.fromkeys(("quantity", "size", "colour", "model", "brand"), (0, 0))
+    facts = _facts(a, b)
+    for kind, (agree, conflict) in facts:
+        agreed, conflicted = counts[kind]
+        counts[kind] = (agreed + (agree is not None), conflicted + (conflict is not None))
     for kind, (agree, conflict) in counts.items():
         values[f"{kind}_agree"] = float(agree)
         values[f"{kind}_conflict"] = float(conflict)
-    return TitleEvidence(token_set, agreeing, conflicting, MappingProxyType(values))
+    return TitleEvidence(token_set, MappingProxyType(values), tuple(fact for _, fact in facts))
 
 
 # --- candidate index -------------------------------------------------------------------------------------
+
+
+TOPN_THREADS = os.cpu_count() or 1  # threads of the sparse top-n product (1 in the matcher's pool workers)
 
 
 def _topn_product(queries: sparse.csr_matrix, entries: sparse.csr_matrix, top_n: int, threshold: float):
@@ -438,7 +461,7 @@ def _topn_product(queries: sparse.csr_matrix, entries: sparse.csr_matrix, top_n:
     except ImportError:
         return _blocked_topn(queries, entries, top_n, threshold)
     return sp_matmul_topn(
-        queries, entries.T.tocsr(), top_n=top_n, threshold=threshold, n_threads=os.cpu_count() or 1
+        queries, entries.T.tocsr(), top_n=top_n, threshold=threshold, n_threads=TOPN_THREADS
     )
 
 

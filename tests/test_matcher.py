@@ -81,3 +81,12 @@ def test_candidates_keep_the_dict_shape() -> None:
     pairs = index.candidates(retail, matcher.prepare_listings(retail), top_n=2)
     assert pairs[(0, 0)]["phash"] == 3
     assert all(isinstance(k, tuple) and isinstance(v, dict) for k, v in pairs.items())
+
+
+def test_exhaustive_scoring_finds_what_the_index_finds_above_threshold() -> None:
+    factories, retail = _market()
+    index = FactoryIndex(factories)
+    exhaustive = {(m.retail_id, m.factory_id) for m in index.match(retail, 0.4, top_n=None)}
+    indexed = {(m.retail_id, m.factory_id) for m in index.match(retail, 0.4)}
+    assert {(f"retail:{i}", f"factory:{i}") for i in range(len(TITLES))} <= exhaustive
+    assert exhaustive <= indexed
