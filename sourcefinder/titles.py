@@ -230,20 +230,23 @@ class TitleInfo:
     attributes: Mapping[str, frozenset[str]] = field(default_factory=_frozen_dict)
     surfaces: Mapping[str, str] = field(default_factory=_frozen_dict)  # normalised value -> as written
 
-    @cached_property
+    # The derived values below are built on each read, not cached: a cached value is written into the
+    # instance (on fork-shared pages, and under cached_property's lock, ~27 µs a title), and keeping the sets
+    # would double the size of every TitleInfo (docs/matching.md).
+    @property
     def joined(self) -> str:
         """The tokens joined by spaces, as the token ratios read them."""
         return " ".join(self.tokens)
 
-    @cached_property
+    @property
     def token_set(self) -> frozenset[str]:
         return frozenset(self.tokens)
 
-    @cached_property
+    @property
     def bigrams(self) -> frozenset[str]:
         """Character bigrams of the text, spaces removed."""
         compact = self.text.replace(" ", "")
-        return frozenset(compact[i : i + 2] for i in range(len(compact) - 1))
+        return frozenset(map("".join, zip(compact, compact[1:], strict=False)))
 
     def __reduce__(self):
         """Pickle (for process pools) with plain dicts in place of the read-only mappings."""
@@ -357,7 +360,10 @@ class TitleEvidence:
 
 def _overlap(a: set | frozenset, b: set | frozenset) -> float:
     """Jaccard overlap, 0 when either side is empty."""
-    return len(a & b) / len(a | b) if a and b else 0.0
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)
 
 
 def _models_match(a: str, b: str) -> bool:
