@@ -9,9 +9,16 @@ from sourcefinder.titles import (
     compare,
     parse_pv_pairs,
     prepare,
+    segmenter,
     title_probability,
     title_threshold,
 )
+
+
+@pytest.mark.parametrize("module", ["jieba", "jieba_fast_dat"])
+def test_both_segmenters_load_the_user_dictionary(module: str) -> None:
+    tokenizer = segmenter(pytest.importorskip(module))
+    assert "东方狮城" in tokenizer.lcut("男鞋东方狮城休闲")  # a brand of userdict.txt, split without it
 
 
 def _evidence(a: str, b: str, attrs_a: dict | None = None, attrs_b: dict | None = None):
