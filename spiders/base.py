@@ -26,6 +26,7 @@ class ListingSpider(scrapy.Spider):
     ``-a allowed_domains=a.com,b.com`` (requests elsewhere are dropped by Scrapy's OffsiteMiddleware)."""
 
     default_source = ""
+    start_hint = "Give the spider a start page: -a start_url=URL"
     start_urls_default: tuple[str, ...] = ()
 
     def __init__(
@@ -44,6 +45,12 @@ class ListingSpider(scrapy.Spider):
         self.source = source or self.default_source
         self.max_pages_arg = int(max_pages) if str(max_pages).strip() else None
         self.pages_seen = 0
+
+    async def start(self) -> Any:
+        if not self.start_urls:
+            self.logger.error(self.start_hint)
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse)
 
     @property
     def max_pages(self) -> int:

@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import scrapy
 from scrapy.http import Response
 
 from sourcefinder.jsdata import PageDataError
@@ -22,12 +21,7 @@ class FactorySpider(ListingSpider):
 
     name = "factory"
     default_source = "1688"
-
-    async def start(self) -> Any:
-        if not self.start_urls:
-            self.logger.error("Give the factory spider a start page: -a start_url=URL")
-        for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse)
+    start_hint = "Give the factory spider a start page: -a start_url=URL"
 
     def parse(self, response: Response) -> Iterator[Any]:
         if OFFER_LINK.search(response.url) and b"window.context" in response.body:

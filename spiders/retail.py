@@ -28,18 +28,13 @@ class RetailSpider(ListingSpider):
 
     name = "retail"
     default_source = "taobao"
+    start_hint = "Give the retail spider a search page: -a start_url=URL or -a q=WORDS"
 
     def __init__(self, q: str = "", items: str | int = "1", **kwargs: Any):
         super().__init__(**kwargs)
         if q and not self.start_urls:
             self.start_urls = ["https://s.taobao.com/search?" + urlencode({"q": q})]
         self.follow_items = str(items).strip().lower() not in ("0", "false", "no")
-
-    async def start(self) -> Any:
-        if not self.start_urls:
-            self.logger.error("Give the retail spider a search page: -a start_url=URL or -a q=WORDS")
-        for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse)
 
     def parse(self, response: Response) -> Iterator[Any]:
         if b"_DATA_Detail" in response.body:

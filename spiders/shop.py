@@ -61,7 +61,7 @@ class ShopSpider(ListingSpider, SitemapSpider):
         if not self.start_urls:
             self.logger.error("Give the shop spider a site: -a start_url=https://shop.example/")
             return
-        async for request in super().start():  # robots.txt, for its Sitemap: lines
+        async for request in SitemapSpider.start(self):  # robots.txt, for its Sitemap: lines
             yield request
         for url in self.start_urls:
             if self.want(url):
