@@ -20,10 +20,16 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sourcefinder import db as store  # noqa: E402
+from sourcefinder import titles  # noqa: E402
 from sourcefinder.demo.job import crawl_demo  # noqa: E402
 from sourcefinder.evaluate import read_truth, score_pairs  # noqa: E402
 from sourcefinder.evidence import confidences  # noqa: E402
-from sourcefinder.matcher import DEFAULT_MIN_CONFIDENCE, FactoryIndex  # noqa: E402
+from sourcefinder.matcher import (  # noqa: E402
+    DEFAULT_MIN_CONFIDENCE,
+    DEFAULT_TITLE_TOP_N,
+    FactoryIndex,
+    prepare_listings,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -64,15 +70,17 @@ def demo_report(workdir: Path, size: str) -> None:
     truth = read_truth(db_path.parent / "demo-marketplace" / "ground_truth.csv")
     started = time.perf_counter()
     index = FactoryIndex(factories)
-    pairs = index.evidence(retail)
+    infos = prepare_listings(retail)
+    pairs = index.scored_pairs(retail, infos, index.candidate_pairs(retail, infos, DEFAULT_TITLE_TOP_N))
     probabilities = confidences(pairs)
     matched = time.perf_counter() - started
-    ids = [(retail[p.retail]["id"], factories[p.factory]["id"]) for p in pairs]
+    positions = list(zip(pairs.retail.tolist(), pairs.factory.tolist(), strict=True))
+    ids = [(retail[r]["id"], factories[f]["id"]) for r, f in positions]
     labels = np.array([pair in truth for pair in ids], dtype=int)
     ours = score_pairs(
         {pair for pair, p in zip(ids, probabilities, strict=True) if p >= DEFAULT_MIN_CONFIDENCE}, truth
     )
-    cosines = np.array([p.title.similarity for p in pairs])
+    cosines = np.array([titles.similarity(infos[r], index.infos[f]) for r, f in positions])
     baseline_f1, baseline_threshold = best_cosine_f1(cosines, labels, len(truth))
     print(
         f"demo marketplace, seed 7 ({size}): {len(factories)} factory, {len(retail)} retail, {len(truth)} true pairs"

@@ -24,7 +24,15 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fit_title_model import DATA, best_threshold, candidate_pairs, load_side, prf, truth_count  # noqa: E402
+from fit_title_model import (  # noqa: E402
+    DATA,
+    best_threshold,
+    candidate_pairs,
+    load_side,
+    prf,
+    side_features,
+    truth_count,
+)
 
 from sourcefinder import titles  # noqa: E402
 
@@ -135,12 +143,8 @@ def main() -> None:
     timings["candidates"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
-    probabilities = np.array(
-        [
-            titles.title_probability(titles.compare(retail.infos[i], factory.infos[j]))
-            for i, j, _ in candidates
-        ]
-    )
+    ri, fi = np.array([c[0] for c in candidates]), np.array([c[1] for c in candidates])
+    probabilities = titles.title_probabilities(side_features(retail, factory, ri, fi))
     timings["compare + score"] = time.perf_counter() - mark
 
     cosines = np.array([c for _, _, c in candidates])

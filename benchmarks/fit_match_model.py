@@ -22,13 +22,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sourcefinder import db as store  # noqa: E402
 from sourcefinder.demo.job import crawl_demo  # noqa: E402
 from sourcefinder.evaluate import read_truth  # noqa: E402
-from sourcefinder.evidence import FEATURES, feature_matrix  # noqa: E402
+from sourcefinder.evidence import FEATURES, ScoredPairs, feature_matrix  # noqa: E402
 from sourcefinder.matcher import FactoryIndex  # noqa: E402
 
 MODEL = Path(__file__).resolve().parent.parent / "sourcefinder" / "resources" / "match_model.json"
 
 
-def demo_pairs(workdir: Path, seed: int) -> tuple[list, np.ndarray]:
+def demo_pairs(workdir: Path, seed: int) -> tuple[ScoredPairs, np.ndarray]:
     """Candidate-pair evidence and labels of the demo marketplace of ``seed`` (crawled once, then reused)."""
     db_path = workdir / f"seed{seed}" / "sourcefinder.db"
     if not db_path.exists():
@@ -39,7 +39,11 @@ def demo_pairs(workdir: Path, seed: int) -> tuple[list, np.ndarray]:
     truth = read_truth(db_path.parent / "demo-marketplace" / "ground_truth.csv")
     pairs = FactoryIndex(factories).evidence(retail)
     labels = np.array(
-        [(retail[p.retail]["id"], factories[p.factory]["id"]) in truth for p in pairs], dtype=int
+        [
+            (retail[r]["id"], factories[f]["id"]) in truth
+            for r, f in zip(pairs.retail.tolist(), pairs.factory.tolist(), strict=True)
+        ],
+        dtype=int,
     )
     return pairs, labels
 

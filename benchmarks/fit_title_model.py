@@ -25,6 +25,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sourcefinder import titles  # noqa: E402
+from sourcefinder.title_features import ATTRIBUTE_PREFIX, FEATURES, PairFeatures, TitleSets, pair_features  # noqa: E402
 
 DATA = Path("/work/shared/data/ali-title-pairs")
 RESOURCES = Path(titles.__file__).parent / "resources"
@@ -45,6 +46,13 @@ class Side:
     ids: np.ndarray
     clusters: np.ndarray
     infos: list[titles.TitleInfo]
+
+
+def side_features(retail: Side, factory: Side, ri: np.ndarray, fi: np.ndarray) -> PairFeatures:
+    """The title features of the pairs (retail.infos[ri[k]], factory.infos[fi[k]]), computed as the matcher
+    does (the factory side's vocabulary)."""
+    factory_sets = TitleSets.of(factory.infos)
+    return pair_features(TitleSets.of(retail.infos, factory_sets.vocabulary), factory_sets, ri, fi)
 
 
 def load_side(pairs: pd.DataFrame, side: str) -> Side:
@@ -105,7 +113,7 @@ def universes(retail: Side, factory: Side, folds: int = FOLDS, seed: int = SEED)
 class Rows:
     """Labelled comparisons: features, cluster labels, and which rows are mined candidates."""
 
-    features: list[dict[str, float]]
+    features: PairFeatures
     same_cluster: np.ndarray
     mined: np.ndarray
     truth: int  # true pairs in the mined universes
@@ -115,26 +123,26 @@ def training_rows(pairs: pd.DataFrame, retail: Side, factory: Side) -> Rows:
     """The train pairs plus the candidates mined in each universe."""
     r_pos = {v: i for i, v in enumerate(retail.ids.tolist())}
     f_pos = {v: i for i, v in enumerate(factory.ids.tolist())}
-    compared = [
-        (retail.infos[r_pos[a]], factory.infos[f_pos[b]])
-        for a, b in zip(pairs.id_left, pairs.id_right, strict=True)
-    ]
+    ri = [r_pos[a] for a in pairs.id_left]
+    fi = [f_pos[b] for b in pairs.id_right]
     labels, mined, truth = pairs.label.astype(bool).tolist(), [False] * len(pairs), 0
     for part_retail, part_factory in universes(retail, factory):
         for i, j, _ in candidate_pairs(part_retail, part_factory):
-            compared.append((part_retail.infos[i], part_factory.infos[j]))
+            ri.append(r_pos[part_retail.ids[i]])
+            fi.append(f_pos[part_factory.ids[j]])
             labels.append(part_retail.clusters[i] == part_factory.clusters[j])
             mined.append(True)
         truth += truth_count(part_retail, part_factory)
-    features = [titles.compare(a, b).features() for a, b in compared]
+    features = side_features(retail, factory, np.array(ri), np.array(fi))
     return Rows(features, np.array(labels), np.array(mined), truth)
 
 
 def model_features(rows: Rows) -> list[str]:
     """The evidence features plus the most common per-key attribute agreements."""
-    names = [n for n in rows.features[0] if not n.startswith("attr=")]
-    keys = Counter(n for f in rows.features for n in f if n.startswith("attr="))
-    return names + [k for k, _ in keys.most_common(ATTRIBUTE_KEYS)]
+    shared = np.asarray(rows.features.shared_keys.sum(axis=0)).ravel()
+    common = np.argsort(-shared, kind="stable")[:ATTRIBUTE_KEYS]
+    keys = [ATTRIBUTE_PREFIX + rows.features.attribute_keys[k] for k in common if shared[k] > 0]
+    return list(FEATURES) + keys
 
 
 def fit(train_csv: Path = DATA / "train.csv") -> dict:
@@ -145,8 +153,8 @@ def fit(train_csv: Path = DATA / "train.csv") -> dict:
     pairs = pd.read_csv(train_csv)
     rows = training_rows(pairs, load_side(pairs, "left"), load_side(pairs, "right"))
     names = model_features(rows)
-    x = np.array([[f.get(n, 0.0) for n in names] for f in rows.features])
-    hard = np.array([any(f[n] > 0 for n in HARD_CONFLICTS) for f in rows.features])
+    x = rows.features.matrix(names)
+    hard = (rows.features.matrix(HARD_CONFLICTS) > 0).any(axis=1)
     labels = rows.same_cluster & ~hard
     scaler = StandardScaler().fit(x)
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
@@ -155,7 +163,7 @@ def fit(train_csv: Path = DATA / "train.csv") -> dict:
     probabilities = model.predict_proba((x[rows.mined] - scaler.mean_) / scale)[:, 1]
     threshold, f1 = best_threshold(probabilities, rows.same_cluster[rows.mined], rows.truth)
     return {
-        "about": "Logistic regression on TitleEvidence.features(); refit with benchmarks/fit_title_model.py.",
+        "about": "Logistic regression on title_features.pair_features; refit with benchmarks/fit_title_model.py.",
         "trained_on": f"{train_csv.name}: {len(pairs)} pairs + candidates in {FOLDS} universes "
         f"(top {TOP_N}, cosine >= {MIN_SIMILARITY})",
         "rows": len(labels),

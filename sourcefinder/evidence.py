@@ -1,18 +1,15 @@
-"""The evidence of one candidate pair, the features read from it, and the fitted model that turns them into a
+"""The evidence of candidate pairs, the features read from it, and the fitted model that turns them into a
 calibrated confidence (resources/match_model.json, refitted by benchmarks/fit_match_model.py)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import numpy as np
-
-from sourcefinder.titles import TitleEvidence
 
 IDENTIFIER_KEYS = ("gtin", "gtin8", "gtin12", "gtin13", "gtin14", "ean", "upc", "mpn")
 FEATURES = (
@@ -30,39 +27,40 @@ IDENTIFIER_LOG_ODDS = 6.0
 # Photo distances (bits of 64), from the hashing benchmark: edited copies of one photo stay within ~12 on
 # phash or dhash; photos of different products sit near 28 (docs/hashing.md).
 CLOSE, NEAR, FAR_SPAN = 6, 12, 16
+NO_DISTANCE = -1  # a side has no photo hash of that kind
 
 
 @dataclass
-class PairEvidence:
-    """What is known about one (retail, factory) candidate pair."""
+class ScoredPairs:
+    """Candidate pairs as arrays: positions, the title probability, photo distances and identifiers."""
 
-    retail: int
-    factory: int
-    title: TitleEvidence
-    title_probability: float
-    phash: int | None
-    dhash: int | None
-    ids_agree: list[str] = field(default_factory=list)
-    ids_conflict: list[str] = field(default_factory=list)
+    retail: np.ndarray  # retail position of each pair
+    factory: np.ndarray  # factory position of each pair
+    title_probability: np.ndarray
+    phash: np.ndarray  # best phash distance over both sides' photos, NO_DISTANCE when unknown
+    dhash: np.ndarray  # the same for dhash
+    identifiers: np.ndarray  # +1 an equal GTIN/MPN, -1 a different one, 0 neither
 
-    @property
-    def photo(self) -> int | None:
-        """The best distance over the photo hashes, None when a side has no photo."""
-        known = [d for d in (self.phash, self.dhash) if d is not None]
-        return min(known) if known else None
+    def __len__(self) -> int:
+        return len(self.retail)
 
     @property
-    def conflicting(self) -> list[str]:
-        return self.ids_conflict + list(self.title.conflicting)
+    def photo(self) -> np.ndarray:
+        """The best distance over the photo hashes, NO_DISTANCE when neither kind is known."""
+        known = [np.where(d >= 0, d, 99) for d in (self.phash, self.dhash)]
+        best = np.minimum(*known)
+        return np.where(best == 99, NO_DISTANCE, best)
 
-    @property
-    def agreeing(self) -> list[str]:
-        photo = (
-            [f"same photo ({self.photo}/64 bits apart)"]
-            if self.photo is not None and self.photo <= NEAR
-            else []
-        )
-        return photo + self.ids_agree + list(self.title.agreeing)
+
+def photo_message(photo: int | None) -> list[str]:
+    """The agreeing message of a photo distance, if the photos are the same."""
+    return [f"same photo ({photo}/64 bits apart)"] if photo is not None and 0 <= photo <= NEAR else []
+
+
+def identifiers(attributes: dict[str, str] | None) -> dict[str, str] | None:
+    """The GTIN/MPN identifiers among a listing's attributes, None when it has none."""
+    found = {k: attributes[k] for k in IDENTIFIER_KEYS if (attributes or {}).get(k)}
+    return found or None
 
 
 def identifier_evidence(a: dict[str, str] | None, b: dict[str, str] | None) -> tuple[list[str], list[str]]:
@@ -106,17 +104,16 @@ def _photo_features(photo: np.ndarray, group: np.ndarray, groups: int) -> list[n
     ]
 
 
-def feature_matrix(pairs: Sequence[PairEvidence], hide_photos: bool = False) -> np.ndarray:
+def feature_matrix(pairs: ScoredPairs, hide_photos: bool = False) -> np.ndarray:
     """One row of FEATURES per pair; gaps are measured against the best candidate of the same retail listing.
 
     ``hide_photos`` reads every pair as if no photo were known (used to fit the title-only behaviour).
     """
     n = len(pairs)
-    _, group = np.unique(np.fromiter((p.retail for p in pairs), np.int64, n), return_inverse=True)
+    _, group = np.unique(pairs.retail, return_inverse=True)
     groups = int(group.max(initial=-1)) + 1
-    title = logits(np.fromiter((p.title_probability for p in pairs), float, n))
-    photos = (-1 if hide_photos or p.photo is None else p.photo for p in pairs)
-    photo = np.fromiter(photos, float, n)
+    title = logits(np.asarray(pairs.title_probability, float))
+    photo = np.full(n, -1.0) if hide_photos else pairs.photo.astype(float)
     best_title = _group_best(title, group, groups, np.maximum, -99.0)
     columns = [title, np.minimum(best_title - title, 10.0) / 5, *_photo_features(photo, group, groups)]
     return np.column_stack(columns).astype(float).reshape(n, len(FEATURES))
@@ -141,11 +138,10 @@ def match_model() -> dict[str, Any]:
     return model
 
 
-def confidences(pairs: Sequence[PairEvidence]) -> np.ndarray:
+def confidences(pairs: ScoredPairs) -> np.ndarray:
     """The calibrated probability that each pair is the identical item."""
-    if not pairs:
+    if not len(pairs):
         return np.zeros(0)
     model = match_model()
     z = feature_matrix(pairs) @ np.array(model["coef"]) + model["intercept"]
-    z += IDENTIFIER_LOG_ODDS * np.array([bool(p.ids_agree) - bool(p.ids_conflict) for p in pairs])
-    return 1 / (1 + np.exp(-z))
+    return 1 / (1 + np.exp(-(z + IDENTIFIER_LOG_ODDS * np.asarray(pairs.identifiers, float))))

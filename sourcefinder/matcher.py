@@ -20,8 +20,17 @@ from typing import Any
 import numpy as np
 
 from sourcefinder import titles
-from sourcefinder.evidence import PairEvidence, confidences, fitted_threshold, identifier_evidence
+from sourcefinder.evidence import (
+    NO_DISTANCE,
+    ScoredPairs,
+    confidences,
+    fitted_threshold,
+    identifier_evidence,
+    identifiers,
+    photo_message,
+)
 from sourcefinder.hamming import HammingIndex, as_uint64, faiss, popcount
+from sourcefinder.title_features import TitleSets, pair_features
 
 # Image hashes compared across listings: each retail hash against the factory's same hash and its mirror,
 # within a radius chosen on the hashing benchmark (docs/hashing.md): phash <= 12 or dhash <= 10.
@@ -68,7 +77,6 @@ def listing_hashes(listing: dict[str, Any], kinds: Sequence[str]) -> list[str]:
 
 
 Distances = dict[str, int]  # hash kind -> best distance of a pair
-NO_DISTANCE = -1  # in distance arrays: a side has no hash of that kind
 # Below this many listings everything runs in one process: a pool costs more than it saves.
 POOL_MIN_LISTINGS = 2000
 WORKERS = os.cpu_count() or 1
@@ -138,9 +146,9 @@ class Candidates:
         return {kind: int(d[k]) for kind, d in self.distances.items() if d[k] != NO_DISTANCE}
 
 
-def _known(distances: np.ndarray) -> list[int | None]:
-    """Distances as a list, None where unknown (NO_DISTANCE)."""
-    return [None if d == NO_DISTANCE else d for d in distances.tolist()]
+def _known(distance: int) -> int | None:
+    """A distance, None when unknown (NO_DISTANCE)."""
+    return None if distance == NO_DISTANCE else distance
 
 
 @contextmanager
@@ -244,6 +252,8 @@ class FactoryIndex:
         with _timed(self.timings, "title index build"):
             self.titles = titles.TitleIndex(self.infos)
             self.titles.fit()
+            self.sets = TitleSets.of(self.infos)
+            self.identifiers = [identifiers(listing.get("attributes")) for listing in self.listings]
         self.images: dict[str, HammingIndex] = {}
         self.image_owners: dict[str, np.ndarray] = {}
         self.hash_matrices: dict[str, HashMatrix] = {}
@@ -290,38 +300,39 @@ class FactoryIndex:
             (int(found.retail[k]), int(found.factory[k])): found.pair_distances(k) for k in range(len(found))
         }
 
-    def evidence(self, retail: Sequence[dict[str, Any]]) -> list[PairEvidence]:
+    def evidence(self, retail: Sequence[dict[str, Any]]) -> ScoredPairs:
         """The evidence of every candidate pair of the given retail listings."""
         infos = prepare_listings(retail)
-        found = self.candidate_pairs(retail, infos, DEFAULT_TITLE_TOP_N)
-        return self.pair_evidence(retail, infos, found, range(len(found)))
+        return self.scored_pairs(retail, infos, self.candidate_pairs(retail, infos, DEFAULT_TITLE_TOP_N))
 
-    def pair_evidence(
-        self,
-        retail: Sequence[dict[str, Any]],
-        infos: Sequence[titles.TitleInfo],
-        found: Candidates,
-        positions: Iterable[int],
-    ) -> list[PairEvidence]:
-        """The evidence of the candidate pairs at ``positions``."""
-        positions = np.asarray(positions, dtype=np.int64)
-        known = {kind: _known(d[positions]) for kind, d in found.distances.items()}
-        out = []
-        for ri, fi, phash, dhash in zip(
-            found.retail[positions].tolist(),
-            found.factory[positions].tolist(),
-            known["phash"],
-            known["dhash"],
-            strict=True,
-        ):
-            title = titles.compare(infos[ri], self.infos[fi])
-            agree, conflict = identifier_evidence(
-                retail[ri].get("attributes"), self.listings[fi].get("attributes")
-            )
-            out.append(
-                PairEvidence(ri, fi, title, titles.title_probability(title), phash, dhash, agree, conflict)
-            )
-        return out
+    def scored_pairs(
+        self, retail: Sequence[dict[str, Any]], infos: Sequence[titles.TitleInfo], found: Candidates
+    ) -> ScoredPairs:
+        """The evidence of the candidate pairs: title probability (title_features, all pairs at once), photo
+        distances and identifiers."""
+        features = pair_features(
+            TitleSets.of(infos, self.sets.vocabulary), self.sets, found.retail, found.factory
+        )
+        return ScoredPairs(
+            found.retail,
+            found.factory,
+            titles.title_probabilities(features),
+            found.distances["phash"],
+            found.distances["dhash"],
+            self._identifier_signs(retail, found),
+        )
+
+    def _identifier_signs(self, retail: Sequence[dict[str, Any]], found: Candidates) -> np.ndarray:
+        """+1 where a pair's GTIN/MPN agree, -1 where they conflict, 0 elsewhere (most listings have none)."""
+        signs = np.zeros(len(found), np.int8)
+        if not any(self.identifiers):
+            return signs
+        ours = [identifiers(listing.get("attributes")) for listing in retail]
+        for k, (ri, fi) in enumerate(zip(found.retail.tolist(), found.factory.tolist(), strict=True)):
+            if ours[ri] and self.identifiers[fi]:
+                agree, conflict = identifier_evidence(ours[ri], self.identifiers[fi])
+                signs[k] = bool(agree) - bool(conflict)
+        return signs
 
     def match(
         self,
@@ -363,26 +374,38 @@ class FactoryIndex:
         """The given candidate pairs scored; those at ``min_confidence`` or more (messages only for those)."""
         self.pairs_scored += len(found)
         with _timed(self.timings, "evidence + scoring"):
-            pairs = self.pair_evidence(retail, infos, found, range(len(found)))
-            values = confidences(pairs)
+            pairs = self.scored_pairs(retail, infos, found)
+            values, photos = confidences(pairs), pairs.photo
             return [
-                self.as_match(retail[pair.retail], pair, float(value))
-                for pair, value in zip(pairs, values, strict=True)
-                if value >= min_confidence
+                self.as_match(retail, infos, pairs, k, float(values[k]), int(photos[k]))
+                for k in np.flatnonzero(values >= min_confidence).tolist()
             ]
 
-    def as_match(self, listing: dict[str, Any], pair: PairEvidence, value: float) -> Match:
-        """The Match of a scored pair."""
-        factory = self.listings[pair.factory]
+    def as_match(
+        self,
+        retail: Sequence[dict[str, Any]],
+        infos: Sequence[titles.TitleInfo],
+        pairs: ScoredPairs,
+        k: int,
+        value: float,
+        photo: int,
+    ) -> Match:
+        """The Match of scored pair ``k`` (confidence ``value``, best photo distance ``photo``), with its
+        evidence in words."""
+        ri, fi = int(pairs.retail[k]), int(pairs.factory[k])
+        listing, factory = retail[ri], self.listings[fi]
+        facts = titles.facts(infos[ri], self.infos[fi])
+        ids_agree, ids_conflict = identifier_evidence(listing.get("attributes"), factory.get("attributes"))
+        phash, dhash = _known(int(pairs.phash[k])), _known(int(pairs.dhash[k]))
         return Match(
             retail_id=f"{listing['source']}:{listing['item_id']}",
             factory_id=f"{factory['source']}:{factory['item_id']}",
             confidence=value,
-            image_distance=pair.phash,
-            dhash_distance=pair.dhash,
-            title_similarity=pair.title.similarity,
-            agreeing=pair.agreeing,
-            conflicting=pair.conflicting,
+            image_distance=phash,
+            dhash_distance=dhash,
+            title_similarity=titles.similarity(infos[ri], self.infos[fi]),
+            agreeing=photo_message(_known(photo)) + ids_agree + [agree() for _, (agree, _) in facts if agree],
+            conflicting=ids_conflict + [conflict() for _, (_, conflict) in facts if conflict],
         )
 
 

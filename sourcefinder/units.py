@@ -74,7 +74,8 @@ def _pattern() -> re.Pattern[str]:
 @cache
 def _size_pattern() -> re.Pattern[str]:
     sizes = sorted(unit_table()["letter_sizes"], key=len, reverse=True)
-    return re.compile(rf"(?<![a-z0-9.])(?P<size>{'|'.join(sizes)})(?:码|号)?(?![a-z0-9])")
+    first = "".join(sorted({s[0] for s in sizes}))  # lets re skip positions that cannot start a size
+    return re.compile(rf"(?=[{first}])(?<![a-z0-9.])(?P<size>{'|'.join(sizes)})(?:码|号)?(?![a-z0-9])")
 
 
 def _to_number(text: str) -> float | None:

@@ -2,46 +2,67 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from sourcefinder import titles
-from sourcefinder.evidence import PairEvidence, confidences, identifier_evidence
+from sourcefinder.evidence import NO_DISTANCE, ScoredPairs, confidences, fitted_threshold, identifier_evidence
 
 
-def _pair(retail: int, factory: int, title_a: str, title_b: str, phash=None, dhash=None, attrs=({}, {})):
-    ev = titles.compare(titles.prepare(title_a), titles.prepare(title_b))
-    agree, conflict = identifier_evidence(*attrs)
-    return PairEvidence(retail, factory, ev, titles.title_probability(ev), phash, dhash, agree, conflict)
+def _pairs(*rows: tuple) -> ScoredPairs:
+    """ScoredPairs of (retail, factory, title_a, title_b[, phash, dhash, (attrs_a, attrs_b)]) rows."""
+    columns: dict[str, list] = {k: [] for k in ("r", "f", "p", "ph", "dh", "ids")}
+    for retail, factory, a, b, *rest in rows:
+        phash, dhash, attrs = (rest + [None, None, ({}, {})][len(rest) :])[:3]
+        agree, conflict = identifier_evidence(*attrs)
+        ev = titles.compare(titles.prepare(a), titles.prepare(b))
+        for key, value in zip(
+            columns,
+            (retail, factory, titles.title_probability(ev), phash, dhash, bool(agree) - bool(conflict)),
+            strict=True,
+        ):
+            columns[key].append(NO_DISTANCE if value is None else value)
+    return ScoredPairs(*(np.array(v) for v in columns.values()))
 
 
 SPOON = "景德镇陶瓷勺子家用汤勺"
 
 
 def test_equal_gtin_is_near_certain_and_a_different_one_a_conflict():
-    plain = _pair(0, 0, SPOON, "陶瓷汤勺家用")
-    same = _pair(
-        1, 0, SPOON, "陶瓷汤勺家用", attrs=({"gtin13": "6901234567892"}, {"gtin13": "6901234567892"})
+    same_gtin = ({"gtin13": "6901234567892"}, {"gtin13": "6901234567892"})
+    other_gtin = ({"gtin13": "6901234567892"}, {"gtin13": "6901234567809"})
+    base, agreed, conflicting = confidences(
+        _pairs(
+            (0, 0, SPOON, "陶瓷汤勺家用"),
+            (1, 0, SPOON, "陶瓷汤勺家用", None, None, same_gtin),
+            (2, 0, SPOON, "陶瓷汤勺家用", None, None, other_gtin),
+        )
     )
-    other = _pair(
-        2, 0, SPOON, "陶瓷汤勺家用", attrs=({"gtin13": "6901234567892"}, {"gtin13": "6901234567809"})
-    )
-    base, agreed, conflicting = confidences([plain, same, other])
     assert agreed > 0.97 and agreed > base
     assert conflicting < 0.05 and conflicting < base
 
 
 def test_the_same_photo_raises_confidence_and_a_different_one_lowers_it():
-    no_photo = _pair(0, 0, SPOON, "陶瓷勺子家用汤勺 工厂直供")
-    same_photo = _pair(1, 0, SPOON, "陶瓷勺子家用汤勺 工厂直供", phash=3, dhash=4)
-    far_photo = _pair(2, 0, SPOON, "陶瓷勺子家用汤勺 工厂直供", phash=30, dhash=29)
-    none, same, far = confidences([no_photo, same_photo, far_photo])
+    title = "陶瓷勺子家用汤勺 工厂直供"
+    none, same, far = confidences(
+        _pairs((0, 0, SPOON, title), (1, 0, SPOON, title, 3, 4), (2, 0, SPOON, title, 30, 29))
+    )
     assert same > none > far
 
 
 def test_a_size_conflict_is_not_a_match_even_with_the_same_photo():
     """Size siblings share one photo; the title must keep them apart."""
-    sibling = _pair(0, 0, "网红陶瓷勺子16.5cm", "陶瓷勺子18cm 厂家直销", phash=0, dhash=0)
-    assert sibling.title.conflicting
-    right = _pair(0, 1, "网红陶瓷勺子16.5cm", "陶瓷勺子16.5cm 厂家直销", phash=0, dhash=0)
-    wrong_p, right_p = confidences([sibling, right])
+    sibling = (0, 0, "网红陶瓷勺子16.5cm", "陶瓷勺子18cm 厂家直销", 0, 0)
+    ev = titles.compare(titles.prepare(sibling[2]), titles.prepare(sibling[3]))
+    assert ev.conflicting == ["尺寸 16.5cm ≠ 18cm"]
+    right = (0, 1, "网红陶瓷勺子16.5cm", "陶瓷勺子16.5cm 厂家直销", 0, 0)
+    wrong_p, right_p = confidences(_pairs(sibling, right))
     assert right_p > 0.9 and wrong_p < 0.05
-    [alone] = confidences([sibling])  # even when it is the only candidate
-    assert alone < 0.05
+    [alone] = confidences(_pairs(sibling))  # even when it is the only candidate
+    assert alone < fitted_threshold() / 4
+
+
+def test_photo_is_the_best_known_distance():
+    pairs = ScoredPairs(
+        *(np.array(v) for v in ([0, 0, 0], [0, 1, 2], [0.5] * 3, [5, -1, -1], [9, 3, -1], [0] * 3))
+    )
+    assert pairs.photo.tolist() == [5, 3, NO_DISTANCE]

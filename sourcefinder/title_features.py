@@ -1,0 +1,306 @@
+"""The title features of many (left, right) pairs at once.
+
+A title's facts are sets: its tokens, character bigrams, colours, brands, model and article numbers,
+quantities and attributes (``titles.TitleInfo``). :class:`TitleSets` holds them for many titles as binary
+sparse rows over one vocabulary per kind of value, so that the overlaps of many pairs are a few sparse
+products instead of a Python loop over pairs; :func:`pair_features` turns those overlaps into the numbers the
+title model reads (docs/matching-titles.md). ``titles.compare`` is this for one pair, with its messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+from scipy import sparse
+
+from sourcefinder.ngrams import bigram_keys
+
+if TYPE_CHECKING:
+    from sourcefinder.titles import TitleInfo
+
+# Quantity dimensions that are clothing and shoe sizes (their own features); the others are quantities.
+SIZE_DIMENSIONS = ("size", "shoe_size")
+# The fixed features, in the order of PairFeatures.columns; per-key attribute features follow as attr=<key>.
+FEATURES = (
+    "ratio",
+    "token_jaccard",
+    "bigram_jaccard",
+    "attr_equal_share",
+    "attr_shared_log",
+    "attr_different_log",
+    "quantity_agree",
+    "quantity_conflict",
+    "size_agree",
+    "size_conflict",
+    "colour_agree",
+    "colour_conflict",
+    "model_agree",
+    "model_conflict",
+    "brand_agree",
+    "brand_conflict",
+)
+ATTRIBUTE_PREFIX = "attr="
+_SEPARATOR = "\x1f"  # between a key and a value in one vocabulary entry ("尺寸\x1f165mm")
+
+# field -> the vocabulary it is counted in (model and article numbers share one, so that they can meet).
+_SPACES = {
+    "tokens": "tokens",
+    "colours": "colours",
+    "brands": "brands",
+    "models": "codes",
+    "articles": "codes",
+    "quantities": "quantities",
+    "dimensions": "dimensions",
+    "attributes": "attributes",
+    "attribute_keys": "attribute_keys",
+}
+
+
+@lru_cache(maxsize=1 << 16)
+def _keyed(key: str, values: frozenset[str]) -> tuple[str, ...]:
+    """``key\x1fvalue`` for each value (attribute parts, quantity values; they repeat across titles: cached)."""
+    return tuple(f"{key}{_SEPARATOR}{value}" for value in values)
+
+
+def _keyed_values(mapping: Mapping[str, frozenset[str]]) -> list[str]:
+    return [item for key, values in mapping.items() for item in _keyed(key, values)]
+
+
+# field -> its values in a title (tokens may repeat; _binary_rows counts each value once)
+_FIELDS: dict[str, Callable[[TitleInfo], Collection[str]]] = {
+    "tokens": lambda info: info.tokens,
+    "colours": lambda info: info.colours,
+    "brands": lambda info: info.brands,
+    "models": lambda info: info.models,
+    "articles": lambda info: info.articles,
+    "quantities": lambda info: _keyed_values(info.quantities),
+    "dimensions": lambda info: info.quantities.keys(),
+    "attributes": lambda info: _keyed_values(info.attributes),
+    "attribute_keys": lambda info: info.attributes.keys(),
+}
+
+
+def _binary_rows(
+    docs: np.ndarray, values: np.ndarray, n_docs: int, vocabulary: pd.Index
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """(binary rows over ``vocabulary``, number of distinct values of each row, unknown ones included)."""
+    local, uniques = pd.factorize(values)
+    counted = sparse.csr_matrix(
+        (np.ones(len(local), np.float32), (docs, local)), shape=(n_docs, len(uniques))
+    )
+    counted.sum_duplicates()  # each value once per row
+    columns = vocabulary.get_indexer(uniques)[counted.indices] if len(uniques) else counted.indices
+    known = columns >= 0
+    rows = np.repeat(np.arange(n_docs), np.diff(counted.indptr))[known]
+    binary = sparse.csr_matrix(
+        (np.ones(int(known.sum()), np.float32), (rows, columns[known])), shape=(n_docs, len(vocabulary))
+    )
+    binary.sum_duplicates()  # canonical (sorted, no duplicates): what the element-wise products read
+    return binary, np.diff(counted.indptr)
+
+
+def _flat(infos: Sequence[TitleInfo], field: str) -> tuple[np.ndarray, np.ndarray]:
+    """(title position, value) of every value of a field."""
+    per_info = list(map(_FIELDS[field], infos))
+    lengths = np.fromiter(map(len, per_info), np.int64, len(per_info))
+    values = np.fromiter(chain.from_iterable(per_info), dtype=object, count=int(lengths.sum()))
+    return np.repeat(np.arange(len(infos)), lengths), values
+
+
+@dataclass
+class TitleSets:
+    """The set-valued facts of many titles as binary sparse rows (one row per title, one matrix per field)."""
+
+    vocabulary: dict[str, pd.Index]  # vocabulary name -> its values (the columns)
+    rows: dict[str, sparse.csr_matrix]  # field -> binary rows over its vocabulary (known values only)
+    sizes: dict[str, np.ndarray]  # field -> distinct values per title, unknown ones included
+    texts: list[str]  # normalised texts, for the edit-distance ratio
+    models: list[frozenset[str]]  # model numbers, for the containment rule (SHB610 ~ SHB610CR)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @classmethod
+    def of(cls, infos: Sequence[TitleInfo], vocabulary: dict[str, pd.Index] | None = None) -> TitleSets:
+        """The sets of ``infos``; values are counted in ``vocabulary`` (e.g. the factory side's), or in a new
+        one made of these titles' values."""
+        flats = {field: _flat(infos, field) for field in _FIELDS}
+        texts = [info.text for info in infos]
+        flats["bigrams"] = bigram_keys(texts)
+        spaces = {**_SPACES, "bigrams": "bigrams"}
+        if vocabulary is None:
+            vocabulary = {
+                space: pd.Index(
+                    pd.unique(np.concatenate([flats[f][1] for f, s in spaces.items() if s == space]))
+                )
+                for space in set(spaces.values())
+            }
+        rows, sizes = {}, {}
+        for field, (docs, values) in flats.items():
+            rows[field], sizes[field] = _binary_rows(docs, values, len(infos), vocabulary[spaces[field]])
+        return cls(vocabulary, rows, sizes, texts, [info.models for info in infos])
+
+
+def _met(a: sparse.csr_matrix, b: sparse.csr_matrix, ai: np.ndarray, bi: np.ndarray) -> sparse.csr_matrix:
+    """For each pair (ai[k], bi[k]): the values both rows hold (binary, pairs x vocabulary)."""
+    return a[ai].multiply(b[bi]).tocsr()
+
+
+def _count(matrix: sparse.csr_matrix) -> np.ndarray:
+    return np.diff(matrix.indptr)
+
+
+def _groups_met(met: sparse.csr_matrix, group_of: np.ndarray, n_groups: int) -> sparse.csr_matrix:
+    """Pairs x groups, 1 where a shared value belongs to the group (a key or a dimension met on some value)."""
+    coo = met.tocoo()
+    keys = np.unique(coo.row.astype(np.int64) * n_groups + group_of[coo.col])
+    return sparse.csr_matrix(
+        (np.ones(len(keys), np.float32), (keys // n_groups, keys % n_groups)), shape=(met.shape[0], n_groups)
+    )
+
+
+def _group_columns(vocabulary: dict[str, pd.Index], items: str, groups: str) -> np.ndarray:
+    """For each column of an item vocabulary ("key\\x1fvalue"), the column of its key in ``groups``."""
+    keys = [item.split(_SEPARATOR, 1)[0] for item in vocabulary[items]]
+    return vocabulary[groups].get_indexer(keys).astype(np.int64)
+
+
+def _jaccard(shared: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """|A n B| / |A u B|, 0 when either side is empty."""
+    union = a + b - shared
+    return np.where((a > 0) & (b > 0), shared / np.maximum(union, 1), 0.0)
+
+
+def _agree_conflict(met: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For a fact both sides must name: agree when they share a value, conflict when they share none."""
+    both = (a > 0) & (b > 0)
+    return (both & met).astype(float), (both & ~met).astype(float)
+
+
+def models_match(a: str, b: str) -> bool:
+    """Equal codes, or one inside the other when both are long enough (SHB610 ~ SHB610CR)."""
+    return a == b or (min(len(a), len(b)) >= 3 and (a in b or b in a))
+
+
+def _models_meet(left: TitleSets, right: TitleSets, ai: np.ndarray, bi: np.ndarray) -> np.ndarray:
+    """Do the model numbers of each pair match (models_match)? Exact matches by sparse product, the rest of the
+    pairs where both sides name a model one by one."""
+    exact = _count(_met(left.rows["models"], right.rows["models"], ai, bi)) > 0
+    both = (left.sizes["models"][ai] > 0) & (right.sizes["models"][bi] > 0)
+    for k in np.flatnonzero(both & ~exact):
+        a, b = left.models[ai[k]], right.models[bi[k]]
+        exact[k] = any(models_match(x, y) for x in a for y in b)
+    return exact
+
+
+@dataclass
+class PairFeatures:
+    """The title features of many pairs: the fixed FEATURES, and per attribute key shared / equal."""
+
+    columns: np.ndarray  # (pairs, len(FEATURES)) float64
+    attribute_keys: pd.Index  # the columns of the two matrices below
+    shared_keys: sparse.csr_matrix  # pairs x keys: both listings fill the key
+    equal_keys: sparse.csr_matrix  # pairs x keys: ... and their values share a part
+
+    def __len__(self) -> int:
+        return len(self.columns)
+
+    def matrix(self, names: Sequence[str]) -> np.ndarray:
+        """The features ``names`` (FEATURES and attr=<key>; an unknown key reads 0) as a dense matrix."""
+        out = np.zeros((len(self), len(names)))
+        keys = [n.removeprefix(ATTRIBUTE_PREFIX) for n in names]
+        key_columns = self.attribute_keys.get_indexer(keys)
+        signed = (2 * self.equal_keys - self.shared_keys).tocsc()
+        for j, name in enumerate(names):
+            if name in FEATURES:
+                out[:, j] = self.columns[:, FEATURES.index(name)]
+            elif name.startswith(ATTRIBUTE_PREFIX) and key_columns[j] >= 0:
+                out[:, j] = signed[:, key_columns[j]].toarray().ravel()
+        return out
+
+    def as_dict(self, k: int) -> dict[str, float]:
+        """Pair ``k``'s features by name, with attr=<key> (+1 equal, -1 different) for every shared key."""
+        values = dict(zip(FEATURES, self.columns[k].tolist(), strict=True))
+        shared, equal = self.shared_keys[k], self.equal_keys[k]
+        equal_columns = set(equal.indices.tolist())
+        for column in shared.indices.tolist():
+            values[ATTRIBUTE_PREFIX + self.attribute_keys[column]] = 1.0 if column in equal_columns else -1.0
+        return values
+
+
+def pair_features(left: TitleSets, right: TitleSets, ai: np.ndarray, bi: np.ndarray) -> PairFeatures:
+    """The features of the pairs (left[ai[k]], right[bi[k]]); both sides counted in one vocabulary."""
+    ai, bi = np.asarray(ai, np.int64), np.asarray(bi, np.int64)
+    vocabulary = right.vocabulary
+
+    def overlap(field: str, other: str | None = None) -> np.ndarray:
+        return _count(_met(left.rows[field], right.rows[other or field], ai, bi))
+
+    def sizes(field: str) -> tuple[np.ndarray, np.ndarray]:
+        return left.sizes[field][ai], right.sizes[field][bi]
+
+    n = len(ai)
+    ratio = (
+        process.cpdist(
+            [left.texts[i] for i in ai], [right.texts[j] for j in bi], scorer=fuzz.ratio, dtype=np.float64
+        )
+        / 100
+        if n
+        else np.zeros(0)
+    )
+    # Attributes: keys both fill, and those whose values share a part.
+    n_keys = len(vocabulary["attribute_keys"])
+    shared_keys = _met(left.rows["attribute_keys"], right.rows["attribute_keys"], ai, bi)
+    equal_keys = _groups_met(
+        _met(left.rows["attributes"], right.rows["attributes"], ai, bi),
+        _group_columns(vocabulary, "attributes", "attribute_keys"),
+        n_keys,
+    )
+    attr_shared, attr_equal = _count(shared_keys), _count(equal_keys)
+    attr_different = attr_shared - attr_equal
+    # Quantities: per dimension both name, agree when a value meets.
+    dims = vocabulary["dimensions"]
+    is_size = np.isin(np.asarray(dims, dtype=object), SIZE_DIMENSIONS)
+    shared_dims = _met(left.rows["dimensions"], right.rows["dimensions"], ai, bi)
+    met_dims = _groups_met(
+        _met(left.rows["quantities"], right.rows["quantities"], ai, bi),
+        _group_columns(vocabulary, "quantities", "dimensions"),
+        len(dims),
+    )
+    size_shared = np.asarray(shared_dims @ is_size.astype(float)).ravel()
+    size_met = np.asarray(met_dims @ is_size.astype(float)).ravel()
+    quantity_shared, quantity_met = _count(shared_dims) - size_shared, _count(met_dims) - size_met
+    colour_agree, colour_conflict = _agree_conflict(overlap("colours") > 0, *sizes("colours"))
+    brand_agree, brand_conflict = _agree_conflict(overlap("brands") > 0, *sizes("brands"))
+    model_agree, model_conflict = _agree_conflict(_models_meet(left, right, ai, bi), *sizes("models"))
+    articles = (overlap("articles") + overlap("articles", "models")) > 0
+    articles |= _count(_met(left.rows["models"], right.rows["articles"], ai, bi)) > 0
+    columns = {
+        "ratio": ratio,
+        "token_jaccard": _jaccard(overlap("tokens"), *sizes("tokens")),
+        "bigram_jaccard": _jaccard(overlap("bigrams"), *sizes("bigrams")),
+        "attr_equal_share": np.where(attr_shared > 0, attr_equal / np.maximum(attr_shared, 1), 0.0),
+        "attr_shared_log": np.log1p(attr_shared),
+        "attr_different_log": np.log1p(attr_different),
+        "quantity_agree": quantity_met,
+        "quantity_conflict": quantity_shared - quantity_met,
+        "size_agree": size_met,
+        "size_conflict": size_shared - size_met,
+        "colour_agree": colour_agree,
+        "colour_conflict": colour_conflict,
+        "model_agree": model_agree + articles,
+        "model_conflict": model_conflict,
+        "brand_agree": brand_agree,
+        "brand_conflict": brand_conflict,
+    }
+    matrix = np.column_stack([np.asarray(columns[name], float) for name in FEATURES]).reshape(
+        n, len(FEATURES)
+    )
+    return PairFeatures(matrix, vocabulary["attribute_keys"], shared_keys, equal_keys)

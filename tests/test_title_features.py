@@ -1,0 +1,106 @@
+"""The vectorised title features equal what the rules say pair by pair, on real titles and small cases."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sourcefinder import titles
+from sourcefinder.title_features import FEATURES, TitleSets, pair_features
+
+REAL = Path(__file__).parent / "fixtures" / "titles" / "ember_val_titles.csv"
+
+
+@pytest.fixture(scope="module")
+def real_infos() -> list[titles.TitleInfo]:
+    with open(REAL, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [titles.prepare(r["title"], titles.parse_pv_pairs(r["pv_pairs"])) for r in rows]
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _bigrams(info: titles.TitleInfo) -> set[str]:
+    compact = info.text.replace(" ", "")
+    return {compact[i : i + 2] for i in range(len(compact) - 1)}
+
+
+def _expected(a: titles.TitleInfo, b: titles.TitleInfo) -> dict[str, float]:
+    """The features of one pair, written out with Python sets and the fact messages."""
+    counts = dict.fromkeys(("quantity", "size", "colour", "model", "brand"), (0, 0))
+    for kind, (agree, conflict) in titles.facts(a, b):
+        agreed, conflicted = counts[kind]
+        counts[kind] = (agreed + (agree is not None), conflicted + (conflict is not None))
+    shared = a.attributes.keys() & b.attributes.keys()
+    equal = {k for k in shared if a.attributes[k] & b.attributes[k]}
+    values = {
+        "token_jaccard": _jaccard(set(a.tokens), set(b.tokens)),
+        "bigram_jaccard": _jaccard(_bigrams(a), _bigrams(b)),
+        "attr_equal_share": len(equal) / len(shared) if shared else 0.0,
+        "attr_shared_log": np.log1p(len(shared)),
+        "attr_different_log": np.log1p(len(shared) - len(equal)),
+    }
+    for kind, (agree, conflict) in counts.items():
+        values[f"{kind}_agree"], values[f"{kind}_conflict"] = agree, conflict
+    values |= {f"attr={k}": 1.0 if k in equal else -1.0 for k in shared}
+    return values
+
+
+def test_features_of_many_real_pairs_equal_the_rules_pair_by_pair(real_infos) -> None:
+    """Retail titles counted in the factory side's vocabulary (unknown values still count), as the matcher does."""
+    retail, factory = real_infos[::2], real_infos[1::2]
+    rng = np.random.default_rng(0)
+    n = min(len(retail), len(factory))  # the labelled pairs side by side, then random ones
+    ai = np.concatenate([np.arange(n), rng.integers(0, len(retail), 3000)])
+    bi = np.concatenate([np.arange(n), rng.integers(0, len(factory), 3000)])
+    factory_sets = TitleSets.of(factory)
+    features = pair_features(TitleSets.of(retail, factory_sets.vocabulary), factory_sets, ai, bi)
+    for k, (i, j) in enumerate(zip(ai.tolist(), bi.tolist(), strict=True)):
+        got, want = features.as_dict(k), _expected(retail[i], factory[j])
+        assert got.keys() - {"ratio"} == want.keys(), (retail[i].title, factory[j].title)
+        assert all(got[name] == pytest.approx(value) for name, value in want.items()), (k, got, want)
+
+
+def test_a_fact_both_sides_name_agrees_or_conflicts() -> None:
+    pairs = [
+        ("不锈钢汤锅16.5cm 红色", "不锈钢汤锅165mm 酒红"),  # length agrees, colour family agrees
+        ("不锈钢汤锅16.5cm 红色", "不锈钢汤锅18cm 黑色"),  # both conflict
+        (
+            "卫衣 XL码 型号KX-200",
+            "卫衣 S码 KX200CR",
+        ),  # letter size conflicts, model inside the longer one agrees
+        ("汤锅", "汤锅18cm 黑色"),  # one side silent: nothing
+    ]
+    infos = [titles.prepare(t) for pair in pairs for t in pair]
+    sets = TitleSets.of(infos)
+    features = pair_features(sets, sets, np.arange(0, 8, 2), np.arange(1, 8, 2))
+    m = features.matrix(["quantity_agree", "quantity_conflict", "colour_agree", "colour_conflict"])
+    assert m.tolist() == [[1, 0, 1, 0], [0, 1, 0, 1], [0, 0, 0, 0], [0, 0, 0, 0]]
+    sizes = features.matrix(["size_agree", "size_conflict", "model_agree", "model_conflict"])
+    assert sizes[2].tolist() == [0, 1, 1, 0]
+
+
+def test_compare_is_the_batch_for_one_pair(real_infos) -> None:
+    a, b = real_infos[0], real_infos[1]
+    sets = TitleSets.of([a, b])
+    batch = pair_features(sets, sets, np.array([0]), np.array([1])).as_dict(0)
+    assert titles.compare(a, b).features() == batch
+    assert set(FEATURES) <= batch.keys()
+
+
+def test_matrix_reads_unknown_attribute_keys_as_zero(real_infos) -> None:
+    sets = TitleSets.of(real_infos[:4])
+    features = pair_features(sets, sets, np.array([0, 2]), np.array([1, 3]))
+    assert features.matrix(["attr=no such key"]).tolist() == [[0.0], [0.0]]
+
+
+def test_no_pairs_give_an_empty_matrix(real_infos) -> None:
+    sets = TitleSets.of(real_infos[:3])
+    features = pair_features(sets, sets, np.zeros(0, np.int64), np.zeros(0, np.int64))
+    assert features.matrix(list(FEATURES)).shape == (0, len(FEATURES))
+    assert titles.title_probabilities(features).shape == (0,)
