@@ -180,7 +180,8 @@ def normalize(text: str) -> str:
 def _part_tokens(part: str) -> tuple[str, ...]:
     """The segmenter's tokens of one space-free part of a text (parts repeat across listings: cached), interned
     so that listings share one string per token (docs/matching.md)."""
-    return tuple(sys.intern(t) for t in _tokenizer().lcut(part) if t.strip() and not _PUNCT.fullmatch(t))
+    # normalize() has turned punctuation into spaces, so no token is punctuation alone.
+    return tuple(sys.intern(t) for t in _tokenizer().lcut(part) if t.strip())
 
 
 def _tokens(text: str) -> tuple[str, ...]:
@@ -350,7 +351,7 @@ def prepare(title: str, attributes: Mapping[str, str] | None = None) -> TitleInf
     articles = {code for value in _pick(attributes, _ARTICLE_KEYS) for code in _attribute_models(value)}
     tokens = _tokens(text)
     brands = {b for v in _pick(attributes, _BRAND_KEYS) for b in _split_values(v)}
-    brands |= {t for t in tokens if t in _known_brands()}
+    brands |= _known_brands().intersection(tokens)
     attrs = {
         sys.intern(k): parts
         for k, v in attributes.items()
@@ -505,6 +506,7 @@ def _blocked_topn(queries: sparse.csr_matrix, entries_t: sparse.csr_matrix, top_
 
 
 COMMON_NGRAM_DOCS = 50
+MOST_NGRAM_DOCS = 10**9
 
 
 class TitleIndex:
@@ -533,7 +535,7 @@ class TitleIndex:
         if self._matrix is None:
             # n-grams in more than 1% of the entries (at least COMMON_NGRAM_DOCS) are dropped: they carry
             # little weight and make the sparse product dense (100k x 100k: 70 s -> 4 s).
-            max_df = max(int(0.01 * len(self.infos)), COMMON_NGRAM_DOCS)
+            max_df = max(min(int(0.01 * len(self.infos)), MOST_NGRAM_DOCS), COMMON_NGRAM_DOCS)
             self._vectorizer = CharNgramTfidf(self.ngram_range, max_df)
             # Stored transposed (n-grams x entries), the shape the top-n product reads.
             self._matrix = self._vectorizer.fit_transform([i.index_text for i in self.infos]).T.tocsr()

@@ -11,14 +11,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 _NUMBER = r"\d+(?:\.\d+)?"
 LETTER_SIZE = "size"  # the dimension of letter sizes (S, M, XL)
 
 
-@dataclass(frozen=True)
-class Quantity:
-    """One number with its unit, found in a text."""
+class Quantity(NamedTuple):
+    """One number with its unit, found in a text (a named tuple: titles hold many, made quickly)."""
 
     dimension: str
     value: str  # normalised, e.g. "165mm"
