@@ -26,6 +26,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fit_title_model import (  # noqa: E402
     DATA,
+    Side,
     best_threshold,
     candidate_pairs,
     load_side,
@@ -35,6 +36,8 @@ from fit_title_model import (  # noqa: E402
 )
 
 from sourcefinder import titles  # noqa: E402
+from sourcefinder.evaluate import score_pairs  # noqa: E402
+from sourcefinder.matcher import DEFAULT_MIN_CONFIDENCE, FactoryIndex  # noqa: E402
 
 TARGET_F1 = 0.90
 AUDIT = Path(__file__).resolve().parent / "data" / "ember_val_audit.csv"
@@ -100,6 +103,46 @@ def audit_lines(pairs: set[tuple[int, int]]) -> list[str]:
             f"  {judgement:10s} {len(rows):3d} ({len(rows) / len(audit):.0%})  predicted as matches: {found}"
         )
     return lines
+
+
+def matcher_lines(retail: Side, factory: Side) -> list[str]:
+    """The product's own answer: the factory listings imported, ``FactoryIndex.match`` on the retail ones,
+    scored with evaluate's metric against the cluster truth, and as the best source per retail listing."""
+    matches = FactoryIndex(factory.listings).match(retail.listings)
+    cluster = {f"retail:{i}": c for i, c in zip(retail.ids.tolist(), retail.clusters.tolist(), strict=True)}
+    cluster |= {
+        f"factory:{i}": c for i, c in zip(factory.ids.tolist(), factory.clusters.tolist(), strict=True)
+    }
+    truth = {
+        (f"retail:{r}", f"factory:{f}")
+        for r, rc in zip(retail.ids.tolist(), retail.clusters.tolist(), strict=True)
+        for f, fc in zip(factory.ids.tolist(), factory.clusters.tolist(), strict=True)
+        if rc == fc
+    }
+    kept = [m for m in matches if m.confidence >= DEFAULT_MIN_CONFIDENCE]
+    scores = score_pairs({(m.retail_id, m.factory_id) for m in kept}, truth)
+    best: dict[str, object] = {}
+    for m in kept:
+        if m.retail_id not in best or m.confidence > best[m.retail_id].confidence:
+            best[m.retail_id] = m
+    right = sum(cluster[m.retail_id] == cluster[m.factory_id] for m in best.values())
+    sourced = int(np.isin(retail.clusters, factory.clusters).sum())
+    precision, recall = right / max(len(best), 1), right / max(sourced, 1)
+    f1 = 2 * precision * recall / max(precision + recall, 1e-12)
+    threshold = DEFAULT_MIN_CONFIDENCE
+    confidence = np.array([m.confidence for m in matches])
+    correct = np.array([(m.retail_id, m.factory_id) in truth for m in matches])
+    return [
+        f"the matcher itself (FactoryIndex.match, confidence >= {threshold}), val listings imported:",
+        _judged(
+            _line(
+                "(e) stored matches, evaluate's metric", scores.precision, scores.recall, scores.f1, threshold
+            )
+        ),
+        _judged(_line("(f) best source per retail listing", precision, recall, f1, threshold)),
+        f"calibration of the matcher's confidence on val (the {len(matches)} pairs it stores, >= 0.05):",
+        *calibration_table(confidence, correct),
+    ]
 
 
 def scale_check(infos: list[titles.TitleInfo], n: int, seed: int = 0) -> str:
@@ -202,8 +245,9 @@ def main() -> None:
         if p >= threshold
     }
     print("\n".join(audit_lines(predicted)))
-    print("calibration on val candidates:")
+    print("calibration of title_probability on val candidates:")
     print("\n".join(calibration_table(probabilities, correct)))
+    print("\n".join(matcher_lines(retail, factory)))
     timings["total"] = time.perf_counter() - start
     print("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in timings.items()))
     if args.scale:

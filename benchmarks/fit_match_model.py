@@ -1,8 +1,16 @@
-"""Fit the match model (sourcefinder/resources/match_model.json) on demo marketplaces of other seeds.
+"""Fit the match model (sourcefinder/resources/match_model.json) on demo marketplaces and real titles.
 
-The default demo (seed 7) is what `sourcefinder demo` and bench_accuracy.py score, so the model is fitted on
-seeds 11 and 12 only. Every pair is used twice: with its photos and with the photos hidden, so that listings
-without images (feeds, re-shot photos) get a title-only confidence that is calibrated too.
+Two sources of candidate pairs, both found and scored by the matcher itself (FactoryIndex):
+
+- demo marketplaces of seeds 11 and 12 (the default demo, seed 7, is what `sourcefinder demo` and
+  bench_accuracy.py score, so it is never fitted on). Every pair is used twice: with its photos and with the
+  photos hidden, so that listings without images (feeds, re-shot photos) get a title-only confidence too;
+- the real Taobao titles of EMBER's train.csv (titles only; val.csv is never read here): left listings as
+  retail, right ones as factory, split into the title model's universes; a pair is true when both are of one
+  cluster and their titles do not conflict on a quantity, size or colour (clusters lump variants together;
+  the product calls those different items).
+
+The threshold is the best F1 over the pairs of both sources (the demo with its photos).
 
     python benchmarks/fit_match_model.py [--workdir /tmp/sourcefinder-fit] [--seeds 11 12]
 """
@@ -15,6 +23,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -23,7 +32,11 @@ from sourcefinder import db as store  # noqa: E402
 from sourcefinder.demo.job import crawl_demo  # noqa: E402
 from sourcefinder.evaluate import read_truth  # noqa: E402
 from sourcefinder.evidence import FEATURES, ScoredPairs, feature_matrix  # noqa: E402
-from sourcefinder.matcher import FactoryIndex  # noqa: E402
+from sourcefinder.matcher import DEFAULT_TITLE_TOP_N, FactoryIndex  # noqa: E402
+from sourcefinder.title_features import TitleSets, pair_features  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fit_title_model import DATA, HARD_CONFLICTS, load_side, universes  # noqa: E402
 
 MODEL = Path(__file__).resolve().parent.parent / "sourcefinder" / "resources" / "match_model.json"
 
@@ -48,13 +61,38 @@ def demo_pairs(workdir: Path, seed: int) -> tuple[ScoredPairs, np.ndarray]:
     return pairs, labels
 
 
+def ember_pairs(train_csv: Path = DATA / "train.csv") -> tuple[list[ScoredPairs], np.ndarray]:
+    """The matcher's candidate pairs among the EMBER train listings, universe by universe, and their labels."""
+    pairs = pd.read_csv(train_csv)
+    found, labels = [], []
+    for retail, factory in universes(load_side(pairs, "left"), load_side(pairs, "right")):
+        index = FactoryIndex(factory.listings)
+        candidates = index.candidate_pairs(retail.listings, retail.infos, DEFAULT_TITLE_TOP_N)
+        found.append(index.scored_pairs(retail.listings, retail.infos, candidates))
+        features = pair_features(
+            TitleSets.of(retail.infos, index.sets.vocabulary),
+            index.sets,
+            candidates.retail,
+            candidates.factory,
+        )
+        conflict = (features.matrix(HARD_CONFLICTS) > 0).any(axis=1)
+        same = retail.clusters[candidates.retail] == factory.clusters[candidates.factory]
+        labels.append(same & ~conflict)
+    return found, np.concatenate(labels).astype(int)
+
+
+def f1_at(probabilities: np.ndarray, labels: np.ndarray, threshold: float) -> float:
+    """F1 of the candidate pairs at or above ``threshold`` against the true ones among them."""
+    chosen = probabilities >= threshold
+    hits = int((chosen & (labels == 1)).sum())
+    return 2 * hits / (int(chosen.sum()) + int(labels.sum())) if hits else 0.0
+
+
 def best_threshold(probabilities: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     """(threshold, F1) maximising F1 over the candidate pairs."""
     best = (0.5, 0.0)
     for threshold in np.arange(0.05, 0.96, 0.01):
-        chosen = probabilities >= threshold
-        hits = int((chosen & (labels == 1)).sum())
-        f1 = 2 * hits / (int(chosen.sum()) + int(labels.sum())) if hits else 0.0
+        f1 = f1_at(probabilities, labels, threshold)
         if f1 > best[1]:
             best = (round(float(threshold), 2), f1)
     return best
@@ -91,33 +129,47 @@ def main() -> None:
         hidden.append(feature_matrix(pairs, hide_photos=True))
         labels.append(y)
         print(f"seed {seed}: {len(pairs)} candidate pairs, {int(y.sum())} true")
-    x_seen, x_hidden, y = np.vstack(features), np.vstack(hidden), np.concatenate(labels)
+    x_demo, x_hidden, y_demo = np.vstack(features), np.vstack(hidden), np.concatenate(labels)
+    ember, y_ember = ember_pairs()
+    x_ember = np.vstack([feature_matrix(pairs) for pairs in ember])
+    print(f"EMBER train: {len(x_ember)} candidate pairs, {int(y_ember.sum())} true")
     model = LogisticRegression(C=1.0, max_iter=2000).fit(
-        np.vstack([x_seen, x_hidden]), np.concatenate([y, y])
+        np.vstack([x_demo, x_ember]), np.concatenate([y_demo, y_ember])
     )
-    seen = model.predict_proba(x_seen)[:, 1]
-    threshold, f1 = best_threshold(seen, y)
-    title_only = best_threshold(model.predict_proba(x_hidden)[:, 1], y)
+    demo, title_only, real = (model.predict_proba(x)[:, 1] for x in (x_demo, x_hidden, x_ember))
+    threshold, f1 = best_threshold(np.concatenate([demo, real]), np.concatenate([y_demo, y_ember]))
+    per_source = {
+        name: round(f1_at(p, y, threshold), 4)
+        for name, p, y in (
+            ("demo", demo, y_demo),
+            ("demo_title_only", title_only, y_demo),
+            ("ember_train", real, y_ember),
+        )
+    }
     fitted = {
         "about": "Logistic regression over sourcefinder.evidence.FEATURES; refit with benchmarks/fit_match_model.py",
-        "trained_on": f"demo marketplaces, seeds {args.seeds} (default size), every pair with and without photos",
+        "trained_on": f"demo marketplaces, seeds {args.seeds} (default size), every pair with and without "
+        "photos; EMBER train.csv candidate pairs (titles only)",
         "features": list(FEATURES),
         "coef": [round(float(c), 4) for c in model.coef_[0]],
         "intercept": round(float(model.intercept_[0]), 4),
         "threshold": threshold,
         "fit_f1": round(f1, 4),
-        "fit_f1_title_only": round(title_only[1], 4),
-        "calibration": calibration(seen, y),
+        "fit_f1_by_source": per_source,
+        "calibration_demo": calibration(demo, y_demo),
+        "calibration_ember_train": calibration(real, y_ember),
     }
     MODEL.write_text(json.dumps(fitted, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     for name, coef in zip(FEATURES, fitted["coef"], strict=True):
         print(f"  {name:14s} {coef:+.3f}")
     print(f"  intercept      {fitted['intercept']:+.3f}")
-    print(f"threshold {threshold} (F1 {f1:.4f} on the fit pairs; title only: F1 {title_only[1]:.4f})")
-    for row in fitted["calibration"]:
-        print(
-            f"  {row['bin']}  pairs {row['pairs']:5d}  mean p {row['mean_p']:.3f}  observed {row['observed']:.3f}"
-        )
+    print(f"threshold {threshold} (F1 {f1:.4f} on the fit pairs; by source at it: {per_source})")
+    for source in ("demo", "ember_train"):
+        print(f"calibration, {source}:")
+        for row in fitted[f"calibration_{source}"]:
+            print(
+                f"  {row['bin']}  pairs {row['pairs']:5d}  mean p {row['mean_p']:.3f}  observed {row['observed']:.3f}"
+            )
     print(f"wrote {MODEL}")
 
 

@@ -46,6 +46,7 @@ class Side:
     ids: np.ndarray
     clusters: np.ndarray
     infos: list[titles.TitleInfo]
+    listings: list[dict]  # in the item schema (source, item_id, title, attributes), for the matcher
 
 
 def side_features(retail: Side, factory: Side, ri: np.ndarray, fi: np.ndarray) -> PairFeatures:
@@ -56,13 +57,20 @@ def side_features(retail: Side, factory: Side, ri: np.ndarray, fi: np.ndarray) -
 
 
 def load_side(pairs: pd.DataFrame, side: str) -> Side:
-    """Listings of the ``left`` or ``right`` side, each prepared once."""
+    """Listings of the ``left`` (retail) or ``right`` (factory) side, each prepared once."""
     rows = pairs.drop_duplicates(f"id_{side}")
-    infos = [
-        titles.prepare(str(t), titles.parse_pv_pairs(p if isinstance(p, str) else None))
-        for t, p in zip(rows[f"title_{side}"], rows[f"pv_pairs_{side}"], strict=True)
+    role = "retail" if side == "left" else "factory"
+    listings = [
+        {
+            "source": role,
+            "item_id": str(i),
+            "title": str(t),
+            "attributes": titles.parse_pv_pairs(p if isinstance(p, str) else None),
+        }
+        for i, t, p in zip(rows[f"id_{side}"], rows[f"title_{side}"], rows[f"pv_pairs_{side}"], strict=True)
     ]
-    return Side(rows[f"id_{side}"].to_numpy(), rows[f"cluster_id_{side}"].to_numpy(), infos)
+    infos = [titles.prepare(x["title"], x["attributes"]) for x in listings]
+    return Side(rows[f"id_{side}"].to_numpy(), rows[f"cluster_id_{side}"].to_numpy(), infos, listings)
 
 
 def candidate_pairs(retail: Side, factory: Side) -> list[tuple[int, int, float]]:
@@ -96,7 +104,9 @@ def best_threshold(scores: np.ndarray, correct: np.ndarray, truth: int) -> tuple
 
 def subset(side: Side, keep: np.ndarray) -> Side:
     """The listings of ``side`` at positions ``keep``."""
-    return Side(side.ids[keep], side.clusters[keep], [side.infos[k] for k in keep])
+    return Side(
+        side.ids[keep], side.clusters[keep], [side.infos[k] for k in keep], [side.listings[k] for k in keep]
+    )
 
 
 def universes(retail: Side, factory: Side, folds: int = FOLDS, seed: int = SEED) -> list[tuple[Side, Side]]:

@@ -506,7 +506,6 @@ def _blocked_topn(queries: sparse.csr_matrix, entries_t: sparse.csr_matrix, top_
 
 
 COMMON_NGRAM_DOCS = 50
-MOST_NGRAM_DOCS = 10**9
 
 
 class TitleIndex:
@@ -535,7 +534,7 @@ class TitleIndex:
         if self._matrix is None:
             # n-grams in more than 1% of the entries (at least COMMON_NGRAM_DOCS) are dropped: they carry
             # little weight and make the sparse product dense (100k x 100k: 70 s -> 4 s).
-            max_df = max(min(int(0.01 * len(self.infos)), MOST_NGRAM_DOCS), COMMON_NGRAM_DOCS)
+            max_df = max(int(0.01 * len(self.infos)), COMMON_NGRAM_DOCS)
             self._vectorizer = CharNgramTfidf(self.ngram_range, max_df)
             # Stored transposed (n-grams x entries), the shape the top-n product reads.
             self._matrix = self._vectorizer.fit_transform([i.index_text for i in self.infos]).T.tocsr()
