@@ -161,7 +161,9 @@ def scale_check(infos: list[titles.TitleInfo], n: int, seed: int = 0) -> str:
 
     entries, queries = synthetic(), synthetic()
     start = time.perf_counter()
-    found = titles.TitleIndex(entries).candidates(queries, top_n=20, min_similarity=0.1)
+    found = titles.TitleIndex([e.index_text for e in entries]).candidates(
+        [q.index_text for q in queries], top_n=20, min_similarity=0.1
+    )
     return (
         f"scale: {n:,} x {n:,} candidates (top 20) {len(found):,} pairs in {time.perf_counter() - start:.1f}s"
     )

@@ -75,8 +75,8 @@ def load_side(pairs: pd.DataFrame, side: str) -> Side:
 
 def candidate_pairs(retail: Side, factory: Side) -> list[tuple[int, int, float]]:
     """(retail index, factory index, cosine) from the title index, as the matcher would get them."""
-    return titles.TitleIndex(factory.infos).candidates(
-        retail.infos, top_n=TOP_N, min_similarity=MIN_SIMILARITY
+    return titles.TitleIndex([i.index_text for i in factory.infos]).candidates(
+        [i.index_text for i in retail.infos], top_n=TOP_N, min_similarity=MIN_SIMILARITY
     )
 
 

@@ -219,6 +219,19 @@ def prepare_listings(listings: Sequence[dict[str, Any]]) -> list[titles.TitleInf
     return _forked_map(_prepare_span, len(listings), listings=listings)
 
 
+def _sets_span(span: tuple[int, int]) -> list[tuple[TitleSets, list[str]]]:
+    infos = _prepare_span(span)
+    return [(TitleSets.of(infos), [info.index_text for info in infos])]
+
+
+def prepare_sets(listings: Sequence[dict[str, Any]]) -> tuple[TitleSets, list[str]]:
+    """The titles of many listings as one TitleSets and their index texts, made span by span on all cores:
+    the workers send back compact arrays, not a TitleInfo per listing (unpickling those cost more than
+    preparing them)."""
+    parts = _forked_map(_sets_span, len(listings), listings=listings)
+    return TitleSets.concat([sets for sets, _ in parts]), [t for _, texts in parts for t in texts]
+
+
 def _every_pair(n_retail: int, n_factories: int) -> tuple[np.ndarray, np.ndarray]:
     return np.repeat(np.arange(n_retail), n_factories), np.tile(np.arange(n_factories), n_retail)
 
@@ -241,18 +254,18 @@ def _match_span(span: tuple[int, int]) -> list[tuple[list[Match], dict[str, floa
 
 
 class FactoryIndex:
-    """The factory side held in memory: title infos, a title index and one Hamming index per hash kind."""
+    """The factory side held in memory: its titles as TitleSets, a title index and one Hamming index per hash
+    kind."""
 
     def __init__(self, factories: Sequence[dict[str, Any]]) -> None:
         self.listings = list(factories)
         self.timings: dict[str, float] = {}  # stage -> seconds, over the index's life (benchmarks read it)
         self.pairs_scored = 0
         with _timed(self.timings, "prepare factory titles"):
-            self.infos = prepare_listings(self.listings)
+            self.sets, index_texts = prepare_sets(self.listings)
         with _timed(self.timings, "title index build"):
-            self.titles = titles.TitleIndex(self.infos)
+            self.titles = titles.TitleIndex(index_texts)
             self.titles.fit()
-            self.sets = TitleSets.of(self.infos)
             self.identifiers = [identifiers(listing.get("attributes")) for listing in self.listings]
         self.images: dict[str, HammingIndex] = {}
         self.image_owners: dict[str, np.ndarray] = {}
@@ -271,7 +284,7 @@ class FactoryIndex:
         """Candidate pairs: each retail listing's ``top_n`` closest titles and every factory listing with a photo
         within the radius of IMAGE_KINDS; then the best distance of every pair, per hash kind."""
         with _timed(self.timings, "title candidates"):
-            rows, cols, _ = self.titles.candidate_arrays(infos, top_n=top_n)
+            rows, cols, _ = self.titles.candidate_arrays([i.index_text for i in infos], top_n=top_n)
         with _timed(self.timings, "image candidates + distances"):
             found_r, found_f = [rows], [cols]
             for kind, index in self.images.items():
@@ -376,15 +389,29 @@ class FactoryIndex:
         with _timed(self.timings, "evidence + scoring"):
             pairs = self.scored_pairs(retail, infos, found)
             values, photos = confidences(pairs), pairs.photo
+            kept = np.flatnonzero(values >= min_confidence).tolist()
+            factories = pairs.factory[kept].tolist()
+            factory_infos = titles.infos_of(
+                self.sets, factories, [self.listings[f]["title"] for f in factories]
+            )
             return [
-                self.as_match(retail, infos, pairs, k, float(values[k]), int(photos[k]))
-                for k in np.flatnonzero(values >= min_confidence).tolist()
+                self.as_match(
+                    retail,
+                    infos[int(pairs.retail[k])],
+                    factory_info,
+                    pairs,
+                    k,
+                    float(values[k]),
+                    int(photos[k]),
+                )
+                for k, factory_info in zip(kept, factory_infos, strict=True)
             ]
 
     def as_match(
         self,
         retail: Sequence[dict[str, Any]],
-        infos: Sequence[titles.TitleInfo],
+        retail_info: titles.TitleInfo,
+        factory_info: titles.TitleInfo,
         pairs: ScoredPairs,
         k: int,
         value: float,
@@ -394,7 +421,7 @@ class FactoryIndex:
         evidence in words."""
         ri, fi = int(pairs.retail[k]), int(pairs.factory[k])
         listing, factory = retail[ri], self.listings[fi]
-        facts = titles.facts(infos[ri], self.infos[fi])
+        facts = titles.facts(retail_info, factory_info)
         ids_agree, ids_conflict = identifier_evidence(listing.get("attributes"), factory.get("attributes"))
         phash, dhash = _known(int(pairs.phash[k])), _known(int(pairs.dhash[k]))
         return Match(
@@ -403,7 +430,7 @@ class FactoryIndex:
             confidence=value,
             image_distance=phash,
             dhash_distance=dhash,
-            title_similarity=titles.similarity(infos[ri], self.infos[fi]),
+            title_similarity=titles.similarity(retail_info, factory_info),
             agreeing=photo_message(_known(photo)) + ids_agree + [agree() for _, (agree, _) in facts if agree],
             conflicting=ids_conflict + [conflict() for _, (_, conflict) in facts if conflict],
         )

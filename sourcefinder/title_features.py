@@ -9,9 +9,9 @@ title model reads (docs/matching-titles.md). ``titles.compare`` is this for one 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -51,6 +51,8 @@ _SEPARATOR = "\x1f"  # between a key and a value in one vocabulary entry ("å°ºå¯
 
 # field -> the vocabulary it is counted in (model and article numbers share one, so that they can meet).
 _SPACES = {
+    "bigrams": "bigrams",
+    "surfaces": "surfaces",
     "tokens": "tokens",
     "colours": "colours",
     "brands": "brands",
@@ -73,6 +75,15 @@ def _keyed_values(mapping: Mapping[str, frozenset[str]]) -> list[str]:
     return [item for key, values in mapping.items() for item in _keyed(key, values)]
 
 
+def _split_keyed(items: Iterable[str]) -> dict[str, set[str]]:
+    """``key\x1fvalue`` items back to key -> values."""
+    out: dict[str, set[str]] = {}
+    for item in items:
+        key, _, value = item.partition(_SEPARATOR)
+        out.setdefault(key, set()).add(value)
+    return out
+
+
 # field -> its values in a title (tokens may repeat; _binary_rows counts each value once)
 _FIELDS: dict[str, Callable[[TitleInfo], Collection[str]]] = {
     "tokens": lambda info: info.tokens,
@@ -84,6 +95,7 @@ _FIELDS: dict[str, Callable[[TitleInfo], Collection[str]]] = {
     "dimensions": lambda info: info.quantities.keys(),
     "attributes": lambda info: _keyed_values(info.attributes),
     "attribute_keys": lambda info: info.attributes.keys(),
+    "surfaces": lambda info: [f"{value}{_SEPARATOR}{surface}" for value, surface in info.surfaces.items()],
 }
 
 
@@ -116,12 +128,17 @@ def _flat(infos: Sequence[TitleInfo], field: str) -> tuple[np.ndarray, np.ndarra
 
 @dataclass
 class TitleSets:
-    """The set-valued facts of many titles as binary sparse rows (one row per title, one matrix per field)."""
+    """The set-valued facts of many titles as binary sparse rows (one row per title, one matrix per field).
+
+    Compact (numpy arrays and one vocabulary of strings per kind of value), so the factory side of a large
+    index is cheap to hold, to share with forked workers and to send between processes; ``values`` reads a
+    title's facts back (titles.info_of rebuilds its TitleInfo, for the messages of a match)."""
 
     vocabulary: dict[str, pd.Index]  # vocabulary name -> its values (the columns)
     rows: dict[str, sparse.csr_matrix]  # field -> binary rows over its vocabulary (known values only)
     sizes: dict[str, np.ndarray]  # field -> distinct values per title, unknown ones included
     texts: list[str]  # normalised texts, for the edit-distance ratio
+    joined: list[str]  # tokens joined by spaces, for the similarity shown with a match
     models: list[frozenset[str]]  # model numbers, for the containment rule (SHB610 ~ SHB610CR)
 
     def __len__(self) -> int:
@@ -131,21 +148,69 @@ class TitleSets:
     def of(cls, infos: Sequence[TitleInfo], vocabulary: dict[str, pd.Index] | None = None) -> TitleSets:
         """The sets of ``infos``; values are counted in ``vocabulary`` (e.g. the factory side's), or in a new
         one made of these titles' values."""
-        flats = {field: _flat(infos, field) for field in _FIELDS}
         texts = [info.text for info in infos]
+        flats = {field: _flat(infos, field) for field in _FIELDS}
         flats["bigrams"] = bigram_keys(texts)
-        spaces = {**_SPACES, "bigrams": "bigrams"}
         if vocabulary is None:
             vocabulary = {
                 space: pd.Index(
-                    pd.unique(np.concatenate([flats[f][1] for f, s in spaces.items() if s == space]))
+                    pd.unique(np.concatenate([flats[f][1] for f, s in _SPACES.items() if s == space]))
                 )
-                for space in set(spaces.values())
+                for space in sorted(set(_SPACES.values()))
             }
         rows, sizes = {}, {}
         for field, (docs, values) in flats.items():
-            rows[field], sizes[field] = _binary_rows(docs, values, len(infos), vocabulary[spaces[field]])
-        return cls(vocabulary, rows, sizes, texts, [info.models for info in infos])
+            rows[field], sizes[field] = _binary_rows(docs, values, len(infos), vocabulary[_SPACES[field]])
+        joined = [info.joined for info in infos]
+        return cls(vocabulary, rows, sizes, texts, joined, [info.models for info in infos])
+
+    @classmethod
+    def concat(cls, parts: Sequence[TitleSets]) -> TitleSets:
+        """The titles of all ``parts`` in order, over the union of their vocabularies (each part's own
+        values; e.g. spans of the factory side made on pool workers)."""
+        vocabulary = {
+            space: pd.Index(pd.unique(np.concatenate([p.vocabulary[space].to_numpy() for p in parts])))
+            for space in parts[0].vocabulary
+        }
+        rows = {}
+        for field, space in _SPACES.items():
+            blocks = []
+            for part in parts:
+                columns = vocabulary[space].get_indexer(part.vocabulary[space])
+                matrix = part.rows[field]
+                blocks.append(
+                    sparse.csr_matrix(
+                        (matrix.data, columns[matrix.indices], matrix.indptr),
+                        shape=(matrix.shape[0], len(vocabulary[space])),
+                    )
+                )
+            rows[field] = sparse.vstack(blocks, format="csr")
+            rows[field].sum_duplicates()
+        return cls(
+            vocabulary,
+            rows,
+            {field: np.concatenate([p.sizes[field] for p in parts]) for field in parts[0].sizes},
+            [t for p in parts for t in p.texts],
+            [j for p in parts for j in p.joined],
+            [m for p in parts for m in p.models],
+        )
+
+    def values(self, field: str, ks: Sequence[int]) -> list[list]:
+        """The values of one field of each title in ``ks`` that the vocabulary holds (all of them, on the side
+        that made the vocabulary); one sparse gather and one array index for all titles."""
+        rows = self.rows[field][np.asarray(ks, dtype=np.int64)]
+        found = self._arrays[_SPACES[field]][rows.indices].tolist()
+        bounds = rows.indptr.tolist()
+        return [found[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+    def keyed(self, field: str, ks: Sequence[int]) -> list[dict[str, set[str]]]:
+        """A keyed field (quantities, attributes, surfaces) of each title in ``ks`` as key -> values."""
+        return [_split_keyed(items) for items in self.values(field, ks)]
+
+    @cached_property
+    def _arrays(self) -> dict[str, np.ndarray]:
+        """The vocabularies as numpy arrays (indexing a pandas Index costs ~30 us a call)."""
+        return {space: values.to_numpy() for space, values in self.vocabulary.items()}
 
 
 def _met(a: sparse.csr_matrix, b: sparse.csr_matrix, ai: np.ndarray, bi: np.ndarray) -> sparse.csr_matrix:

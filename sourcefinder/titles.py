@@ -373,6 +373,30 @@ def prepare(title: str, attributes: Mapping[str, str] | None = None) -> TitleInf
     )
 
 
+def infos_of(sets: TitleSets, ks: Sequence[int], titles: Sequence[str] | None = None) -> list[TitleInfo]:
+    """Titles ``ks`` of ``sets`` as TitleInfos again (on the side whose vocabulary the sets are counted in),
+    with what ``facts`` and ``similarity`` read: the messages of a match, without keeping every factory
+    listing's TitleInfo in memory. Attributes are left empty (only title_features reads them, from the sets;
+    rebuilding them would double the cost)."""
+    ks = list(ks)
+    fields = {f: sets.values(f, ks) for f in ("colours", "articles", "brands")}
+    keyed = {f: sets.keyed(f, ks) for f in ("quantities", "surfaces")}
+    return [
+        TitleInfo(
+            title=titles[n] if titles is not None else "",
+            text=sets.texts[k],
+            tokens=tuple(sets.joined[k].split(" ")) if sets.joined[k] else (),
+            quantities=MappingProxyType({d: frozenset(v) for d, v in keyed["quantities"][n].items()}),
+            colours=_frozen(fields["colours"][n]),
+            models=sets.models[k],
+            articles=_frozen(fields["articles"][n]),
+            brands=_frozen(fields["brands"][n]),
+            surfaces=MappingProxyType({v: next(iter(s)) for v, s in keyed["surfaces"][n].items()}),
+        )
+        for n, k in enumerate(ks)
+    ]
+
+
 @cache
 def _known_brands() -> frozenset[str]:
     return frozenset(w.lower() for w in _word_list("userdict.txt"))
@@ -509,21 +533,23 @@ COMMON_NGRAM_DOCS = 50
 
 
 class TitleIndex:
-    """Character n-gram TF-IDF over many titles (the factory side), queried for the closest ones."""
+    """Character n-gram TF-IDF over many titles (the factory side), queried for the closest ones.
 
-    def __init__(self, infos: Iterable[TitleInfo] = (), ngram_range: tuple[int, int] = (1, 3)) -> None:
-        self.infos: list[TitleInfo] = []
+    Entries and queries are ``TitleInfo.index_text`` strings."""
+
+    def __init__(self, texts: Iterable[str] = (), ngram_range: tuple[int, int] = (1, 3)) -> None:
+        self.texts: list[str] = []
         self.ngram_range = ngram_range
         self._vectorizer: CharNgramTfidf | None = None
         self._matrix: sparse.csr_matrix | None = None
-        self.add(infos)
+        self.add(texts)
 
     def __len__(self) -> int:
-        return len(self.infos)
+        return len(self.texts)
 
-    def add(self, infos: Iterable[TitleInfo]) -> None:
+    def add(self, texts: Iterable[str]) -> None:
         """Add entries; the TF-IDF weights are refitted on all entries at the next query."""
-        self.infos.extend(infos)
+        self.texts.extend(texts)
         self._matrix = None
 
     def fit(self) -> None:
@@ -534,27 +560,27 @@ class TitleIndex:
         if self._matrix is None:
             # n-grams in more than 1% of the entries (at least COMMON_NGRAM_DOCS) are dropped: they carry
             # little weight and make the sparse product dense (100k x 100k: 70 s -> 4 s).
-            max_df = max(int(0.01 * len(self.infos)), COMMON_NGRAM_DOCS)
+            max_df = max(int(0.01 * len(self.texts)), COMMON_NGRAM_DOCS)
             self._vectorizer = CharNgramTfidf(self.ngram_range, max_df)
             # Stored transposed (n-grams x entries), the shape the top-n product reads.
-            self._matrix = self._vectorizer.fit_transform([i.index_text for i in self.infos]).T.tocsr()
+            self._matrix = self._vectorizer.fit_transform(self.texts).T.tocsr()
         return self._vectorizer, self._matrix
 
     def candidates(
-        self, queries: Sequence[TitleInfo], top_n: int = 20, min_similarity: float = 0.1
+        self, queries: Sequence[str], top_n: int = 20, min_similarity: float = 0.1
     ) -> list[tuple[int, int, float]]:
         """(query index, entry index, cosine) for each query's ``top_n`` closest entries at ``min_similarity`` or more."""
         rows, cols, vals = self.candidate_arrays(queries, top_n, min_similarity)
         return list(zip(rows.tolist(), cols.tolist(), vals.tolist(), strict=True))
 
     def candidate_arrays(
-        self, queries: Sequence[TitleInfo], top_n: int = 20, min_similarity: float = 0.1
+        self, queries: Sequence[str], top_n: int = 20, min_similarity: float = 0.1
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What ``candidates`` finds as three arrays (query index, entry index, cosine), best first per query."""
-        if not self.infos or not queries:
+        if not self.texts or not queries:
             return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float64)
         vectorizer, matrix = self._fitted()
-        query_matrix = vectorizer.transform([q.index_text for q in queries])
+        query_matrix = vectorizer.transform(queries)
         product = _topn_product(query_matrix, matrix, top_n, min_similarity).tocoo()
         keep = product.data >= min_similarity
         rows, cols, vals = product.row[keep], product.col[keep], product.data[keep]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 import pytest
@@ -104,3 +106,32 @@ def test_no_pairs_give_an_empty_matrix(real_infos) -> None:
     features = pair_features(sets, sets, np.zeros(0, np.int64), np.zeros(0, np.int64))
     assert features.matrix(list(FEATURES)).shape == (0, len(FEATURES))
     assert titles.title_probabilities(features).shape == (0,)
+
+
+def test_spans_concatenated_equal_one_build(real_infos) -> None:
+    """The factory side is made span by span on pool workers, each with its own vocabulary, then joined."""
+    whole = TitleSets.of(real_infos)
+    joined = TitleSets.concat([TitleSets.of(real_infos[:100]), TitleSets.of(real_infos[100:])])
+    retail = TitleSets.of(real_infos[::3], whole.vocabulary)
+    ai, bi = np.repeat(np.arange(len(retail)), 3), np.tile([0, 150, 300], len(retail))
+    one = pair_features(retail, whole, ai, bi)
+    two = pair_features(TitleSets.of(real_infos[::3], joined.vocabulary), joined, ai, bi)
+    assert np.array_equal(one.columns, two.columns)
+    assert [one.as_dict(k) for k in range(len(one))] == [two.as_dict(k) for k in range(len(two))]
+
+
+def test_a_title_reads_back_from_its_sets(real_infos) -> None:
+    sets = TitleSets.concat([TitleSets.of(real_infos[:50]), TitleSets.of(real_infos[50:])])
+    rich = next(k for k, info in enumerate(real_infos) if info.quantities and info.colours and info.brands)
+    ks = [rich, 0, 49, 50, 200, 49]
+    back = titles.infos_of(sets, ks, [real_infos[k].title for k in ks])
+    assert back == [dataclasses.replace(real_infos[k], attributes=MappingProxyType({})) for k in ks]
+
+    def said(a: titles.TitleInfo, b: titles.TitleInfo) -> list:
+        return [
+            (kind, agree and agree(), conflict and conflict())
+            for kind, (agree, conflict) in titles.facts(a, b)
+        ]
+
+    assert [said(back[0], b) for b in back] == [said(real_infos[rich], real_infos[k]) for k in ks]
+    assert any(agree or conflict for _, agree, conflict in said(back[0], back[0]))
