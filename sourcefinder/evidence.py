@@ -15,6 +15,7 @@ IDENTIFIER_KEYS = ("gtin", "gtin8", "gtin12", "gtin13", "gtin14", "ean", "upc", 
 FEATURES = (
     "title_logit",
     "title_gap",
+    "title_cosine",
     "photo_close",
     "photo_near",
     "photo_far",
@@ -40,6 +41,7 @@ class ScoredPairs:
     phash: np.ndarray  # best phash distance over both sides' photos, NO_DISTANCE when unknown
     dhash: np.ndarray  # the same for dhash
     identifiers: np.ndarray  # +1 an equal GTIN/MPN, -1 a different one, 0 neither
+    title_cosine: np.ndarray  # TF-IDF cosine of the titles in the factory index's weights
 
     def __len__(self) -> int:
         return len(self.retail)
@@ -104,18 +106,19 @@ def _photo_features(photo: np.ndarray, group: np.ndarray, groups: int) -> list[n
     ]
 
 
-def feature_matrix(pairs: ScoredPairs, hide_photos: bool = False) -> np.ndarray:
-    """One row of FEATURES per pair; gaps are measured against the best candidate of the same retail listing.
-
-    ``hide_photos`` reads every pair as if no photo were known (used to fit the title-only behaviour).
-    """
+def feature_matrix(pairs: ScoredPairs) -> np.ndarray:
+    """One row of FEATURES per pair; gaps are measured against the best candidate of the same retail listing."""
     n = len(pairs)
     _, group = np.unique(pairs.retail, return_inverse=True)
     groups = int(group.max(initial=-1)) + 1
     title = logits(np.asarray(pairs.title_probability, float))
-    photo = np.full(n, -1.0) if hide_photos else pairs.photo.astype(float)
     best_title = _group_best(title, group, groups, np.maximum, -99.0)
-    columns = [title, np.minimum(best_title - title, 10.0) / 5, *_photo_features(photo, group, groups)]
+    columns = [
+        title,
+        np.minimum(best_title - title, 10.0) / 5,
+        np.asarray(pairs.title_cosine, float),
+        *_photo_features(pairs.photo.astype(float), group, groups),
+    ]
     return np.column_stack(columns).astype(float).reshape(n, len(FEATURES))
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from sourcefinder import titles
 from sourcefinder.evidence import (
@@ -137,6 +138,7 @@ class Candidates:
     retail: np.ndarray
     factory: np.ndarray
     distances: dict[str, np.ndarray]  # kind -> int16 per pair, NO_DISTANCE when unknown
+    cosine: np.ndarray  # the titles' TF-IDF cosine (text, model codes, brands, attribute values)
 
     def __len__(self) -> int:
         return len(self.retail)
@@ -246,7 +248,8 @@ def _match_span(span: tuple[int, int]) -> list[tuple[list[Match], dict[str, floa
         infos = [_prepare(listing) for listing in retail]
     top_n = _FORKED["top_n"]
     if top_n is None:
-        found = index.with_distances(retail, *_every_pair(len(retail), len(index.listings)))
+        vectors = index.titles.vectors([i.index_text for i in infos])
+        found = index.with_distances(retail, vectors, *_every_pair(len(retail), len(index.listings)))
     else:
         found = index.candidate_pairs(retail, infos, top_n)
     matches = index.score(retail, infos, found, _FORKED["min_confidence"])
@@ -284,7 +287,8 @@ class FactoryIndex:
         """Candidate pairs: each retail listing's ``top_n`` closest titles and every factory listing with a photo
         within the radius of IMAGE_KINDS; then the best distance of every pair, per hash kind."""
         with _timed(self.timings, "title candidates"):
-            rows, cols, _ = self.titles.candidate_arrays([i.index_text for i in infos], top_n=top_n)
+            vectors = self.titles.vectors([i.index_text for i in infos])
+            rows, cols, _ = self.titles.closest(vectors, top_n=top_n)
         with _timed(self.timings, "image candidates + distances"):
             found_r, found_f = [rows], [cols]
             for kind, index in self.images.items():
@@ -294,15 +298,18 @@ class FactoryIndex:
                 found_f.append(self.image_owners[kind][entry])
             n = len(self.listings)
             keys = np.unique(np.concatenate(found_r) * n + np.concatenate(found_f))
-            return self.with_distances(retail, keys // n, keys % n)
+            return self.with_distances(retail, vectors, keys // n, keys % n)
 
-    def with_distances(self, retail: Sequence[dict[str, Any]], ri: np.ndarray, fi: np.ndarray) -> Candidates:
-        """The pairs (ri[k], fi[k]), sorted by retail position, with their best distance per hash kind."""
+    def with_distances(
+        self, retail: Sequence[dict[str, Any]], vectors: sparse.csr_matrix, ri: np.ndarray, fi: np.ndarray
+    ) -> Candidates:
+        """The pairs (ri[k], fi[k]), sorted by retail position, with their best distance per hash kind and
+        their title cosine (``vectors``: the retail listings' TF-IDF rows)."""
         distances = {
             kind: best_distances(HashMatrix.of(retail, (kind,)), self.hash_matrices[kind], ri, fi)
             for kind in IMAGE_KINDS
         }
-        return Candidates(ri, fi, distances)
+        return Candidates(ri, fi, distances, self.titles.cosines(vectors, ri, fi))
 
     def candidates(
         self, retail: Sequence[dict[str, Any]], infos: Sequence[titles.TitleInfo], top_n: int
@@ -333,6 +340,7 @@ class FactoryIndex:
             found.distances["phash"],
             found.distances["dhash"],
             self._identifier_signs(retail, found),
+            found.cosine,
         )
 
     def _identifier_signs(self, retail: Sequence[dict[str, Any]], found: Candidates) -> np.ndarray:
@@ -422,7 +430,11 @@ class FactoryIndex:
         ri, fi = int(pairs.retail[k]), int(pairs.factory[k])
         listing, factory = retail[ri], self.listings[fi]
         facts = titles.facts(retail_info, factory_info)
-        ids_agree, ids_conflict = identifier_evidence(listing.get("attributes"), factory.get("attributes"))
+        ids_agree, ids_conflict = (
+            identifier_evidence(listing.get("attributes"), factory.get("attributes"))
+            if self.identifiers[fi]
+            else ([], [])
+        )
         phash, dhash = _known(int(pairs.phash[k])), _known(int(pairs.dhash[k]))
         return Match(
             retail_id=f"{listing['source']}:{listing['item_id']}",

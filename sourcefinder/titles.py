@@ -283,7 +283,8 @@ class TitleInfo:
     @property
     def index_text(self) -> str:
         """What the candidate index reads: the text plus model codes and brands from the attributes."""
-        return " ".join([self.text, *sorted(self.models), *sorted(self.brands)]).lower()
+        values = sorted({part for parts in self.attributes.values() for part in parts})
+        return " ".join([self.text, *sorted(self.models), *sorted(self.brands), *values]).lower()
 
 
 def _title_info(state: dict) -> TitleInfo:
@@ -542,6 +543,7 @@ class TitleIndex:
         self.ngram_range = ngram_range
         self._vectorizer: CharNgramTfidf | None = None
         self._matrix: sparse.csr_matrix | None = None
+        self._rows: sparse.csr_matrix | None = None
         self.add(texts)
 
     def __len__(self) -> int:
@@ -562,9 +564,19 @@ class TitleIndex:
             # little weight and make the sparse product dense (100k x 100k: 70 s -> 4 s).
             max_df = max(int(0.01 * len(self.texts)), COMMON_NGRAM_DOCS)
             self._vectorizer = CharNgramTfidf(self.ngram_range, max_df)
-            # Stored transposed (n-grams x entries), the shape the top-n product reads.
-            self._matrix = self._vectorizer.fit_transform(self.texts).T.tocsr()
+            self._rows = self._vectorizer.fit_transform(self.texts)
+            # Also stored transposed (n-grams x entries), the shape the top-n product reads.
+            self._matrix = self._rows.T.tocsr()
         return self._vectorizer, self._matrix
+
+    def vectors(self, queries: Sequence[str]) -> sparse.csr_matrix:
+        """The TF-IDF rows of query texts, in the entries' weights."""
+        return self._fitted()[0].transform(queries)
+
+    def cosines(self, vectors: sparse.csr_matrix, qi: np.ndarray, ei: np.ndarray) -> np.ndarray:
+        """The cosine of each pair (query row vectors[qi[k]], entry ei[k])."""
+        self._fitted()
+        return np.asarray(vectors[qi].multiply(self._rows[ei]).sum(axis=1)).ravel()
 
     def candidates(
         self, queries: Sequence[str], top_n: int = 20, min_similarity: float = 0.1
@@ -579,9 +591,13 @@ class TitleIndex:
         """What ``candidates`` finds as three arrays (query index, entry index, cosine), best first per query."""
         if not self.texts or not queries:
             return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float64)
-        vectorizer, matrix = self._fitted()
-        query_matrix = vectorizer.transform(queries)
-        product = _topn_product(query_matrix, matrix, top_n, min_similarity).tocoo()
+        return self.closest(self.vectors(queries), top_n, min_similarity)
+
+    def closest(
+        self, vectors: sparse.csr_matrix, top_n: int = 20, min_similarity: float = 0.1
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """candidate_arrays of queries given as their TF-IDF rows (``vectors``)."""
+        product = _topn_product(vectors, self._fitted()[1], top_n, min_similarity).tocoo()
         keep = product.data >= min_similarity
         rows, cols, vals = product.row[keep], product.col[keep], product.data[keep]
         order = np.lexsort((-vals, rows))
