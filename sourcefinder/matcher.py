@@ -38,9 +38,10 @@ from sourcefinder.title_features import TitleSets, pair_features
 IMAGE_KINDS = {"phash": ("phash", "phash_mirror", 12), "dhash": ("dhash", "dhash_mirror", 10)}
 # The default --min-confidence: the threshold chosen when the model was fitted (docs/matching.md).
 DEFAULT_MIN_CONFIDENCE = fitted_threshold()
-# Pairs below this are not stored; deals, export and evaluate filter at --min-confidence.
-STORE_FLOOR = 0.05
-DEFAULT_TITLE_TOP_N = 5
+# Pairs below this are not stored (on the demo and on real titles, fewer than one in five of them is right);
+# deals, export and evaluate filter the stored ones at --min-confidence.
+STORE_FLOOR = 0.2
+DEFAULT_TITLE_TOP_N = 10
 
 
 @dataclass

@@ -530,7 +530,13 @@ def _blocked_topn(queries: sparse.csr_matrix, entries_t: sparse.csr_matrix, top_
     )
 
 
+# An n-gram in more than 1% of the entries, or in more than MOST_NGRAM_DOCS of them, is dropped (but never
+# one in COMMON_NGRAM_DOCS or fewer): it cannot single out the identical item among a few hundred others, and
+# its postings make the top-n product slow (100k x 100k: 70 s -> 4 s at 1%, then 28 -> 10 s summed over the
+# pool at 300, with the same true pairs found; docs/matching.md). The cap keeps a query's cost from growing
+# with the index (1% of a million entries would be 10,000 postings an n-gram).
 COMMON_NGRAM_DOCS = 50
+MOST_NGRAM_DOCS = 300
 
 
 class TitleIndex:
@@ -560,9 +566,7 @@ class TitleIndex:
 
     def _fitted(self) -> tuple[CharNgramTfidf, sparse.csr_matrix]:
         if self._matrix is None:
-            # n-grams in more than 1% of the entries (at least COMMON_NGRAM_DOCS) are dropped: they carry
-            # little weight and make the sparse product dense (100k x 100k: 70 s -> 4 s).
-            max_df = max(int(0.01 * len(self.texts)), COMMON_NGRAM_DOCS)
+            max_df = max(min(int(0.01 * len(self.texts)), MOST_NGRAM_DOCS), COMMON_NGRAM_DOCS)
             self._vectorizer = CharNgramTfidf(self.ngram_range, max_df)
             self._rows = self._vectorizer.fit_transform(self.texts)
             # Also stored transposed (n-grams x entries), the shape the top-n product reads.
