@@ -66,6 +66,11 @@ def ngram_keys(texts: Sequence[str], ngram_range: tuple[int, int]) -> tuple[np.n
     return np.concatenate(found_docs), np.concatenate(found_keys)
 
 
+def _stacked(parts: list[sparse.csr_matrix], n_columns: int) -> sparse.csr_matrix:
+    """The rows of all parts, one under the other (an empty matrix when there are none)."""
+    return sparse.vstack(parts, format="csr") if parts else sparse.csr_matrix((0, n_columns))
+
+
 def _counts(docs: np.ndarray, columns: np.ndarray, n_docs: int, n_columns: int) -> sparse.csr_matrix:
     """Term counts per document (CSR, sorted indices) from one (document, column) entry per occurrence."""
     counts = sparse.csr_matrix((np.ones(len(docs), np.float64), (docs, columns)), shape=(n_docs, n_columns))
@@ -73,16 +78,23 @@ def _counts(docs: np.ndarray, columns: np.ndarray, n_docs: int, n_columns: int) 
     return counts
 
 
-def _kept_columns(counts: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matrix:
-    """The matrix without the columns where ``keep`` is false, the others renumbered in order."""
-    entries = keep[counts.indices]
+def _renumbered(counts: sparse.csr_matrix, columns: np.ndarray, n_columns: int) -> sparse.csr_matrix:
+    """The matrix with column j moved to ``columns[j]``, or dropped where that is -1."""
+    new = columns[counts.indices]
+    entries = new >= 0
     rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))[entries]
     indptr = np.zeros(counts.shape[0] + 1, np.int64)
     np.cumsum(np.bincount(rows, minlength=counts.shape[0]), out=indptr[1:])
-    columns = (np.cumsum(keep) - 1)[counts.indices[entries]]
-    return sparse.csr_matrix(
-        (counts.data[entries], columns, indptr), shape=(counts.shape[0], int(keep.sum()))
-    )
+    return sparse.csr_matrix((counts.data[entries], new[entries], indptr), shape=(counts.shape[0], n_columns))
+
+
+# Documents cut into n-grams at once: bounds the scratch memory (whole-corpus arrays of a million titles took
+# ~15 GB; a block of 50,000 takes under 1 GB).
+BLOCK_DOCS = 50_000
+
+
+def _blocks(texts: Sequence[str]) -> list[Sequence[str]]:
+    return [texts[start : start + BLOCK_DOCS] for start in range(0, len(texts), BLOCK_DOCS)]
 
 
 class CharNgramTfidf:
@@ -95,24 +107,38 @@ class CharNgramTfidf:
         self.idf: np.ndarray | None = None
 
     def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Learn the vocabulary and document frequencies of ``texts`` and return their rows."""
-        docs, keys = ngram_keys(texts, self.ngram_range)
-        columns, uniques = pd.factorize(keys)
-        counts = _counts(docs, columns, len(texts), len(uniques))
-        df = np.bincount(counts.indices, minlength=len(uniques))
+        """Learn the vocabulary and document frequencies of ``texts`` and return their rows (block by block:
+        each block's n-grams are counted against its own vocabulary, then the blocks' vocabularies merged)."""
+        blocks = []
+        for block in _blocks(texts):
+            docs, keys = ngram_keys(block, self.ngram_range)
+            local, uniques = pd.factorize(keys)
+            blocks.append((_counts(docs, local, len(block), len(uniques)), uniques))
+        merged = np.concatenate([u for _, u in blocks]) if blocks else np.empty(0, np.int64)
+        ids, keys = pd.factorize(merged)
+        block_df = [np.bincount(c.indices, minlength=len(u)) for c, u in blocks]
+        df = np.bincount(ids, weights=np.concatenate(block_df) if blocks else None, minlength=len(keys))
         keep = df <= self.max_df if self.max_df is not None else np.ones(len(df), bool)
-        self.vocabulary = pd.Index(uniques[keep])
+        column = np.where(keep, np.cumsum(keep) - 1, -1)
+        self.vocabulary = pd.Index(keys[keep])
         self.idf = np.log((1 + len(texts)) / (1 + df[keep])) + 1
-        return self._weighted(_kept_columns(counts, keep))
+        parts, offset = [], 0
+        for counts, uniques in blocks:
+            parts.append(_renumbered(counts, column[ids[offset : offset + len(uniques)]], int(keep.sum())))
+            offset += len(uniques)
+        return self._weighted(_stacked(parts, int(keep.sum())))
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """The rows of ``texts`` in the fitted vocabulary (n-grams not in it are ignored)."""
         if self.vocabulary is None:
             raise ValueError("fit_transform first")
-        docs, keys = ngram_keys(texts, self.ngram_range)
-        columns = self.vocabulary.get_indexer(keys)
-        known = columns >= 0
-        return self._weighted(_counts(docs[known], columns[known], len(texts), len(self.vocabulary)))
+        parts = []
+        for block in _blocks(texts):
+            docs, keys = ngram_keys(block, self.ngram_range)
+            columns = self.vocabulary.get_indexer(keys)
+            known = columns >= 0
+            parts.append(_counts(docs[known], columns[known], len(block), len(self.vocabulary)))
+        return self._weighted(_stacked(parts, len(self.vocabulary)))
 
     def _weighted(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
         """Sublinear tf times idf, rows scaled to unit length, float32."""

@@ -85,3 +85,17 @@ def test_transform_before_fit_is_an_error() -> None:
 def test_ngram_range_beyond_three_is_refused() -> None:
     with pytest.raises(ValueError, match="ngram_range"):
         ngram_keys(["abcd"], (1, 4))
+
+
+def test_blocks_give_the_same_vectors_as_one_pass(real_titles: list[str], monkeypatch) -> None:
+    """Large corpora are cut into n-grams block by block (bounded memory); the result must not change."""
+    from sourcefinder import ngrams
+
+    whole = CharNgramTfidf((1, 3), 30)
+    rows, queries = whole.fit_transform(real_titles), whole.transform(real_titles[:90])
+    monkeypatch.setattr(ngrams, "BLOCK_DOCS", 37)
+    blocked = CharNgramTfidf((1, 3), 30)
+    rows_b, queries_b = blocked.fit_transform(real_titles), blocked.transform(real_titles[:90])
+    assert rows.shape == rows_b.shape and rows.nnz == rows_b.nnz
+    assert np.abs((rows @ rows.T - rows_b @ rows_b.T).toarray()).max() < 1e-6
+    assert np.abs((queries @ rows.T - queries_b @ rows_b.T).toarray()).max() < 1e-6

@@ -89,6 +89,10 @@ def test_marketing_words_are_ignored() -> None:
 
 def test_traditional_is_folded_to_simplified() -> None:
     assert prepare("連衣裙").text == prepare("连衣裙").text == "连衣裙"
+    # OpenCC only runs on texts that need it; an entry that changes without a traditional character still
+    # gets there (沈默 -> 沉默), and a plain simplified title is left as it is.
+    assert prepare("沈默的羔羊").text == "沉默的羔羊"
+    assert prepare("老板娘同款").text == "老板娘"
 
 
 def test_full_width_digits_and_letters_are_folded() -> None:
