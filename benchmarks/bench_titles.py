@@ -37,7 +37,7 @@ from fit_title_model import (  # noqa: E402
 
 from sourcefinder import titles  # noqa: E402
 from sourcefinder.evaluate import score_pairs  # noqa: E402
-from sourcefinder.matcher import DEFAULT_MIN_CONFIDENCE, FactoryIndex  # noqa: E402
+from sourcefinder.matcher import DEFAULT_MIN_CONFIDENCE, STORE_FLOOR, FactoryIndex  # noqa: E402
 
 TARGET_F1 = 0.90
 AUDIT = Path(__file__).resolve().parent / "data" / "ember_val_audit.csv"
@@ -140,7 +140,7 @@ def matcher_lines(retail: Side, factory: Side) -> list[str]:
             )
         ),
         _judged(_line("(f) best source per retail listing", precision, recall, f1, threshold)),
-        f"calibration of the matcher's confidence on val (the {len(matches)} pairs it stores, >= 0.05):",
+        f"calibration of the matcher's confidence on val (the {len(matches)} pairs it stores, >= {STORE_FLOOR}):",
         *calibration_table(confidence, correct),
     ]
 
