@@ -80,10 +80,7 @@ def demo_report(workdir: Path, size: str) -> None:
     ours = score_pairs(
         {pair for pair, p in zip(ids, probabilities, strict=True) if p >= DEFAULT_MIN_CONFIDENCE}, truth
     )
-    factory_infos = titles.infos_of(index.sets, [f for _, f in positions])
-    cosines = np.array(
-        [titles.similarity(infos[r], fi) for (r, _), fi in zip(positions, factory_infos, strict=True)]
-    )
+    cosines = np.array([titles.similarity(infos[r], index.sets.row(f)) for r, f in positions])
     baseline_f1, baseline_threshold = best_cosine_f1(cosines, labels, len(truth))
     print(
         f"demo marketplace, seed 7 ({size}): {len(factories)} factory, {len(retail)} retail, {len(truth)} true pairs"

@@ -10,6 +10,7 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 IDENTIFIER_KEYS = ("gtin", "gtin8", "gtin12", "gtin13", "gtin14", "ean", "upc", "mpn")
 FEATURES = (
@@ -109,7 +110,7 @@ def _photo_features(photo: np.ndarray, group: np.ndarray, groups: int) -> list[n
 def feature_matrix(pairs: ScoredPairs) -> np.ndarray:
     """One row of FEATURES per pair; gaps are measured against the best candidate of the same retail listing."""
     n = len(pairs)
-    _, group = np.unique(pairs.retail, return_inverse=True)
+    group = pd.factorize(np.asarray(pairs.retail))[0]  # np.unique(return_inverse=True) is ~10x slower
     groups = int(group.max(initial=-1)) + 1
     title = logits(np.asarray(pairs.title_probability, float))
     best_title = _group_best(title, group, groups, np.maximum, -99.0)

@@ -29,7 +29,14 @@ from rapidfuzz import fuzz
 from scipy import sparse
 
 from sourcefinder.ngrams import CharNgramTfidf
-from sourcefinder.title_features import SIZE_DIMENSIONS, PairFeatures, TitleSets, models_match, pair_features
+from sourcefinder.title_features import (
+    SIZE_DIMENSIONS,
+    PairFeatures,
+    TitleRow,
+    TitleSets,
+    models_match,
+    pair_features,
+)
 from sourcefinder.units import Quantity, dimension_label, find_letter_sizes, find_quantities
 
 _NO_VALUE = {"", "其他", "other", "其它", "无", "none", "null", "other/其他", "其他/other"}
@@ -374,30 +381,6 @@ def prepare(title: str, attributes: Mapping[str, str] | None = None) -> TitleInf
     )
 
 
-def infos_of(sets: TitleSets, ks: Sequence[int], titles: Sequence[str] | None = None) -> list[TitleInfo]:
-    """Titles ``ks`` of ``sets`` as TitleInfos again (on the side whose vocabulary the sets are counted in),
-    with what ``facts`` and ``similarity`` read: the messages of a match, without keeping every factory
-    listing's TitleInfo in memory. Attributes are left empty (only title_features reads them, from the sets;
-    rebuilding them would double the cost)."""
-    ks = list(ks)
-    fields = {f: sets.values(f, ks) for f in ("colours", "articles", "brands")}
-    keyed = {f: sets.keyed(f, ks) for f in ("quantities", "surfaces")}
-    return [
-        TitleInfo(
-            title=titles[n] if titles is not None else "",
-            text=sets.texts[k],
-            tokens=tuple(sets.joined[k].split(" ")) if sets.joined[k] else (),
-            quantities=MappingProxyType({d: frozenset(v) for d, v in keyed["quantities"][n].items()}),
-            colours=_frozen(fields["colours"][n]),
-            models=sets.models[k],
-            articles=_frozen(fields["articles"][n]),
-            brands=_frozen(fields["brands"][n]),
-            surfaces=MappingProxyType({v: next(iter(s)) for v, s in keyed["surfaces"][n].items()}),
-        )
-        for n, k in enumerate(ks)
-    ]
-
-
 @cache
 def _known_brands() -> frozenset[str]:
     return frozenset(w.lower() for w in _word_list("userdict.txt"))
@@ -456,7 +439,7 @@ def _article_agreement(a: TitleInfo, b: TitleInfo) -> Fact:
     return ((lambda: f"货号 {'/'.join(sorted(shared))}") if shared else None), None
 
 
-def facts(a: TitleInfo, b: TitleInfo) -> list[tuple[str, Fact]]:
+def facts(a: TitleInfo | TitleRow, b: TitleInfo | TitleRow) -> list[tuple[str, Fact]]:
     """(kind, fact) for the quantities, colours, models and brands of two titles: what they agree on and where
     they conflict, in words (title_features counts the same facts for many pairs at once; tested equal)."""
     surfaces = {**b.surfaces, **a.surfaces}
@@ -480,7 +463,7 @@ def facts(a: TitleInfo, b: TitleInfo) -> list[tuple[str, Fact]]:
     return facts
 
 
-def similarity(a: TitleInfo, b: TitleInfo) -> float:
+def similarity(a: TitleInfo | TitleRow, b: TitleInfo | TitleRow) -> float:
     """The similarity shown with a match: rapidfuzz's token_set_ratio of the segmented titles, 0-1."""
     return fuzz.token_set_ratio(a.joined, b.joined) / 100
 

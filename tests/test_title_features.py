@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 from pathlib import Path
-from types import MappingProxyType
 
 import numpy as np
 import pytest
@@ -121,17 +119,31 @@ def test_spans_concatenated_equal_one_build(real_infos) -> None:
 
 
 def test_a_title_reads_back_from_its_sets(real_infos) -> None:
+    """The messages of a match read the factory side from its sets: the same facts and similarity."""
     sets = TitleSets.concat([TitleSets.of(real_infos[:50]), TitleSets.of(real_infos[50:])])
     rich = next(k for k, info in enumerate(real_infos) if info.quantities and info.colours and info.brands)
     ks = [rich, 0, 49, 50, 200, 49]
-    back = titles.infos_of(sets, ks, [real_infos[k].title for k in ks])
-    assert back == [dataclasses.replace(real_infos[k], attributes=MappingProxyType({})) for k in ks]
 
-    def said(a: titles.TitleInfo, b: titles.TitleInfo) -> list:
+    def said(a, b) -> list:
         return [
             (kind, agree and agree(), conflict and conflict())
             for kind, (agree, conflict) in titles.facts(a, b)
         ]
 
-    assert [said(back[0], b) for b in back] == [said(real_infos[rich], real_infos[k]) for k in ks]
-    assert any(agree or conflict for _, agree, conflict in said(back[0], back[0]))
+    for k in ks:
+        row, info = sets.row(k), real_infos[k]
+        assert (row.colours, row.articles, row.brands, row.models) == (
+            info.colours,
+            info.articles,
+            info.brands,
+            info.models,
+        )
+        assert (row.quantities, row.surfaces, row.text, row.joined) == (
+            dict(info.quantities),
+            dict(info.surfaces),
+            info.text,
+            info.joined,
+        )
+        assert said(real_infos[rich], row) == said(real_infos[rich], info)
+        assert titles.similarity(real_infos[rich], row) == titles.similarity(real_infos[rich], info)
+    assert any(agree or conflict for _, agree, conflict in said(real_infos[rich], sets.row(rich)))
