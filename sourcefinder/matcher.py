@@ -32,6 +32,7 @@ from sourcefinder.evidence import (
     photo_message,
 )
 from sourcefinder.hamming import HammingIndex, as_uint64, faiss, popcount
+from sourcefinder.ngrams import Counted, count_blocks
 from sourcefinder.title_features import TitleSets, pair_features
 
 # Image hashes compared across listings: each retail hash against the factory's same hash and its mirror,
@@ -223,17 +224,22 @@ def prepare_listings(listings: Sequence[dict[str, Any]]) -> list[titles.TitleInf
     return _forked_map(_prepare_span, len(listings), listings=listings)
 
 
-def _sets_span(span: tuple[int, int]) -> list[tuple[TitleSets, list[str]]]:
+def _sets_span(span: tuple[int, int]) -> list[tuple[TitleSets, list[str], list[Counted]]]:
     infos = _prepare_span(span)
-    return [(TitleSets.of(infos), [info.index_text for info in infos])]
+    texts = [info.index_text for info in infos]
+    return [(TitleSets.of(infos), texts, count_blocks(texts, titles.NGRAM_RANGE))]
 
 
-def prepare_sets(listings: Sequence[dict[str, Any]]) -> tuple[TitleSets, list[str]]:
-    """The titles of many listings as one TitleSets and their index texts, made span by span on all cores:
-    the workers send back compact arrays, not a TitleInfo per listing (unpickling those cost more than
-    preparing them)."""
+def prepare_sets(listings: Sequence[dict[str, Any]]) -> tuple[TitleSets, list[str], list[Counted]]:
+    """The titles of many listings as one TitleSets, their index texts and those texts' n-grams counted
+    (for the title index's fit), made span by span on all cores: the workers send back compact arrays, not a
+    TitleInfo per listing (unpickling those cost more than preparing them)."""
     parts = _forked_map(_sets_span, len(listings), listings=listings)
-    return TitleSets.concat([sets for sets, _ in parts]), [t for _, texts in parts for t in texts]
+    return (
+        TitleSets.concat([sets for sets, _, _ in parts]),
+        [t for _, texts, _ in parts for t in texts],
+        [block for _, _, counted in parts for block in counted],
+    )
 
 
 def _every_pair(n_retail: int, n_factories: int) -> tuple[np.ndarray, np.ndarray]:
@@ -267,10 +273,10 @@ class FactoryIndex:
         self.timings: dict[str, float] = {}  # stage -> seconds, over the index's life (benchmarks read it)
         self.pairs_scored = 0
         with _timed(self.timings, "prepare factory titles"):
-            self.sets, index_texts = prepare_sets(self.listings)
+            self.sets, index_texts, counted = prepare_sets(self.listings)
         with _timed(self.timings, "title index build"):
-            self.titles = titles.TitleIndex(index_texts)
-            self.titles.fit()
+            self.titles = titles.TitleIndex(index_texts, titles.NGRAM_RANGE)
+            self.titles.fit(counted)
             self.identifiers = [identifiers(listing.get("attributes")) for listing in self.listings]
         self.images: dict[str, HammingIndex] = {}
         self.image_owners: dict[str, np.ndarray] = {}

@@ -97,6 +97,21 @@ def _blocks(texts: Sequence[str]) -> list[Sequence[str]]:
     return [texts[start : start + BLOCK_DOCS] for start in range(0, len(texts), BLOCK_DOCS)]
 
 
+Counted = tuple[sparse.csr_matrix, np.ndarray]  # (term counts over the block's own n-grams, their keys)
+
+
+def count_ngrams(texts: Sequence[str], ngram_range: tuple[int, int]) -> Counted:
+    """The n-grams of a block of texts, counted over the block's own vocabulary: what a fit merges."""
+    docs, keys = ngram_keys(texts, ngram_range)
+    local, uniques = pd.factorize(keys)
+    return _counts(docs, local, len(texts), len(uniques)), uniques
+
+
+def count_blocks(texts: Sequence[str], ngram_range: tuple[int, int]) -> list[Counted]:
+    """``count_ngrams`` of the texts, BLOCK_DOCS at a time (bounded scratch memory)."""
+    return [count_ngrams(block, ngram_range) for block in _blocks(texts)]
+
+
 class CharNgramTfidf:
     """Fit on a corpus, then turn texts into L2-normalised TF-IDF rows (a ``scipy.sparse.csr_matrix``)."""
 
@@ -109,11 +124,12 @@ class CharNgramTfidf:
     def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Learn the vocabulary and document frequencies of ``texts`` and return their rows (block by block:
         each block's n-grams are counted against its own vocabulary, then the blocks' vocabularies merged)."""
-        blocks = []
-        for block in _blocks(texts):
-            docs, keys = ngram_keys(block, self.ngram_range)
-            local, uniques = pd.factorize(keys)
-            blocks.append((_counts(docs, local, len(block), len(uniques)), uniques))
+        return self.fit_counted(count_blocks(texts, self.ngram_range))
+
+    def fit_counted(self, blocks: Sequence[Counted]) -> sparse.csr_matrix:
+        """``fit_transform`` of texts already counted block by block with ``count_ngrams`` (in order; e.g. on
+        pool workers, each its own span)."""
+        n_texts = sum(counts.shape[0] for counts, _ in blocks)
         merged = np.concatenate([u for _, u in blocks]) if blocks else np.empty(0, np.int64)
         ids, keys = pd.factorize(merged)
         block_df = [np.bincount(c.indices, minlength=len(u)) for c, u in blocks]
@@ -121,7 +137,7 @@ class CharNgramTfidf:
         keep = df <= self.max_df if self.max_df is not None else np.ones(len(df), bool)
         column = np.where(keep, np.cumsum(keep) - 1, -1)
         self.vocabulary = pd.Index(keys[keep])
-        self.idf = np.log((1 + len(texts)) / (1 + df[keep])) + 1
+        self.idf = np.log((1 + n_texts) / (1 + df[keep])) + 1
         parts, offset = [], 0
         for counts, uniques in blocks:
             parts.append(_renumbered(counts, column[ids[offset : offset + len(uniques)]], int(keep.sum())))

@@ -47,6 +47,7 @@ FEATURES = (
     "brand_conflict",
 )
 ATTRIBUTE_PREFIX = "attr="
+_EMPTY: frozenset[str] = frozenset()
 _SEPARATOR = "\x1f"  # between a key and a value in one vocabulary entry ("尺寸\x1f165mm")
 
 # field -> the vocabulary it is counted in (model and article numbers share one, so that they can meet).
@@ -207,44 +208,33 @@ class TitleSets:
         return TitleRow(self, k)
 
     @cached_property
+    def joined_models(self) -> list[str]:
+        """Each title's model numbers joined by a separator, for the containment rule (_models_meet)."""
+        return [_SEPARATOR.join(codes) for codes in self.models]
+
+    @cached_property
     def _arrays(self) -> dict[str, np.ndarray]:
         """The vocabularies as numpy arrays (indexing a pandas Index costs ~30 us a call)."""
         return {space: values.to_numpy() for space, values in self.vocabulary.items()}
 
 
 class TitleRow:
-    """One title of a TitleSets with what ``titles.facts`` and ``titles.similarity`` read, each field decoded
-    from the sparse rows on first use (an empty one without decoding): the messages of a match, without a
-    TitleInfo kept per factory listing."""
+    """One title of a TitleSets with what ``titles.facts`` and ``titles.similarity`` read, decoded from the
+    sparse rows (an empty field without decoding): the messages of a match, without a TitleInfo kept per
+    factory listing. Every field is read by ``facts``, so all are decoded at once (a cached_property per field
+    cost more in its lock than the decoding)."""
+
+    __slots__ = ("text", "joined", "models", "colours", "articles", "brands", "quantities", "surfaces")
 
     def __init__(self, sets: TitleSets, k: int) -> None:
-        self.sets, self.k = sets, k
         self.text, self.joined, self.models = sets.texts[k], sets.joined[k], sets.models[k]
-
-    def _set(self, field: str) -> frozenset[str]:
-        return frozenset(self.sets.values(field, self.k)) if self.sets.sizes[field][self.k] else frozenset()
-
-    @cached_property
-    def colours(self) -> frozenset[str]:
-        return self._set("colours")
-
-    @cached_property
-    def articles(self) -> frozenset[str]:
-        return self._set("articles")
-
-    @cached_property
-    def brands(self) -> frozenset[str]:
-        return self._set("brands")
-
-    @cached_property
-    def quantities(self) -> dict[str, frozenset[str]]:
-        items = self.sets.values("quantities", self.k) if self.sets.sizes["quantities"][self.k] else []
-        return {dim: frozenset(values) for dim, values in _split_keyed(items).items()}
-
-    @cached_property
-    def surfaces(self) -> dict[str, str]:
-        items = self.sets.values("surfaces", self.k) if self.sets.sizes["surfaces"][self.k] else []
-        return {value: next(iter(surface)) for value, surface in _split_keyed(items).items()}
+        self.colours = frozenset(sets.values("colours", k)) if sets.sizes["colours"][k] else _EMPTY
+        self.articles = frozenset(sets.values("articles", k)) if sets.sizes["articles"][k] else _EMPTY
+        self.brands = frozenset(sets.values("brands", k)) if sets.sizes["brands"][k] else _EMPTY
+        quantities = _split_keyed(sets.values("quantities", k)) if sets.sizes["quantities"][k] else {}
+        self.quantities = {dim: frozenset(values) for dim, values in quantities.items()}
+        surfaces = _split_keyed(sets.values("surfaces", k)) if sets.sizes["surfaces"][k] else {}
+        self.surfaces = {value: next(iter(surface)) for value, surface in surfaces.items()}
 
 
 def _met(a: sparse.csr_matrix, b: sparse.csr_matrix, ai: np.ndarray, bi: np.ndarray) -> sparse.csr_matrix:
@@ -288,14 +278,24 @@ def models_match(a: str, b: str) -> bool:
     return a == b or (min(len(a), len(b)) >= 3 and (a in b or b in a))
 
 
+def _contains_one(codes: frozenset[str], joined: str) -> bool:
+    """Is one of ``codes`` (3 characters or more) inside one of the codes joined in ``joined``?"""
+    return any(len(code) >= 3 and code in joined for code in codes)
+
+
 def _models_meet(left: TitleSets, right: TitleSets, ai: np.ndarray, bi: np.ndarray) -> np.ndarray:
-    """Do the model numbers of each pair match (models_match)? Exact matches by sparse product, the rest of the
-    pairs where both sides name a model one by one."""
+    """Do the model numbers of each pair match (models_match)? Exact matches by sparse product; for the rest of
+    the pairs where both sides name a model, containment by substring search in each side's codes joined by a
+    separator no code holds (one search a code instead of one comparison per pair of codes)."""
     exact = _count(_met(left.rows["models"], right.rows["models"], ai, bi)) > 0
     both = (left.sizes["models"][ai] > 0) & (right.sizes["models"][bi] > 0)
-    for k in np.flatnonzero(both & ~exact):
-        a, b = left.models[ai[k]], right.models[bi[k]]
-        exact[k] = any(models_match(x, y) for x in a for y in b)
+    rest = np.flatnonzero(both & ~exact)
+    if len(rest):
+        lm, rm, lj, rj = left.models, right.models, left.joined_models, right.joined_models
+        exact[rest] = [
+            _contains_one(lm[i], rj[j]) or _contains_one(rm[j], lj[i])
+            for i, j in zip(ai[rest].tolist(), bi[rest].tolist(), strict=True)
+        ]
     return exact
 
 

@@ -28,7 +28,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from scipy import sparse
 
-from sourcefinder.ngrams import CharNgramTfidf
+from sourcefinder.ngrams import CharNgramTfidf, Counted
 from sourcefinder.title_features import (
     SIZE_DIMENSIONS,
     PairFeatures,
@@ -171,7 +171,6 @@ def _userdict_words() -> list[str]:
 # --- normalisation ---------------------------------------------------------------------------------------
 
 _PUNCT = re.compile(r"[^\w.*×\-/+%]+|_")
-_SPACES = re.compile(r"\s+")
 _MODEL = re.compile(r"(?=[a-z0-9])(?<![a-z0-9])[a-z0-9]+(?:-[a-z0-9]+)*(?![a-z0-9])")
 
 
@@ -180,15 +179,15 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     text = _simplified(text).lower()
     text = _marketing().sub(" ", text)
-    return _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip()
+    return " ".join(_PUNCT.sub(" ", text).split())
 
 
 @lru_cache(maxsize=1 << 18)
 def _part_tokens(part: str) -> tuple[str, ...]:
-    """The segmenter's tokens of one space-free part of a text (parts repeat across listings: cached), interned
-    so that listings share one string per token (docs/matching.md)."""
-    # normalize() has turned punctuation into spaces, so no token is punctuation alone.
-    return tuple(sys.intern(t) for t in _tokenizer().lcut(part) if t.strip())
+    """The segmenter's tokens of one space-free part of a text (parts repeat across listings: cached; listings
+    with a part in common share its tokens)."""
+    # normalize() has turned punctuation and other whitespace into single spaces, so no token is blank.
+    return tuple(_tokenizer().lcut(part))
 
 
 def _tokens(text: str) -> tuple[str, ...]:
@@ -520,6 +519,7 @@ def _blocked_topn(queries: sparse.csr_matrix, entries_t: sparse.csr_matrix, top_
 # with the index (1% of a million entries would be 10,000 postings an n-gram).
 COMMON_NGRAM_DOCS = 50
 MOST_NGRAM_DOCS = 300
+NGRAM_RANGE = (1, 3)  # character n-grams of the title index
 
 
 class TitleIndex:
@@ -527,7 +527,7 @@ class TitleIndex:
 
     Entries and queries are ``TitleInfo.index_text`` strings."""
 
-    def __init__(self, texts: Iterable[str] = (), ngram_range: tuple[int, int] = (1, 3)) -> None:
+    def __init__(self, texts: Iterable[str] = (), ngram_range: tuple[int, int] = NGRAM_RANGE) -> None:
         self.texts: list[str] = []
         self.ngram_range = ngram_range
         self._vectorizer: CharNgramTfidf | None = None
@@ -543,17 +543,22 @@ class TitleIndex:
         self.texts.extend(texts)
         self._matrix = None
 
-    def fit(self) -> None:
-        """Fit the TF-IDF weights now (else at the first query)."""
-        self._fitted()
+    def fit(self, counted: Sequence[Counted] | None = None) -> None:
+        """Fit the TF-IDF weights now (else at the first query). ``counted``: the entries' n-grams already
+        counted block by block (``ngrams.count_blocks`` with ``ngram_range``, in order; the matcher counts them
+        on its pool)."""
+        max_df = max(min(int(0.01 * len(self.texts)), MOST_NGRAM_DOCS), COMMON_NGRAM_DOCS)
+        self._vectorizer = CharNgramTfidf(self.ngram_range, max_df)
+        if counted is None:
+            self._rows = self._vectorizer.fit_transform(self.texts)
+        else:
+            self._rows = self._vectorizer.fit_counted(counted)
+        # Also stored transposed (n-grams x entries), the shape the top-n product reads.
+        self._matrix = self._rows.T.tocsr()
 
     def _fitted(self) -> tuple[CharNgramTfidf, sparse.csr_matrix]:
         if self._matrix is None:
-            max_df = max(min(int(0.01 * len(self.texts)), MOST_NGRAM_DOCS), COMMON_NGRAM_DOCS)
-            self._vectorizer = CharNgramTfidf(self.ngram_range, max_df)
-            self._rows = self._vectorizer.fit_transform(self.texts)
-            # Also stored transposed (n-grams x entries), the shape the top-n product reads.
-            self._matrix = self._rows.T.tocsr()
+            self.fit()
         return self._vectorizer, self._matrix
 
     def vectors(self, queries: Sequence[str]) -> sparse.csr_matrix:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sourcefinder import titles
-from sourcefinder.title_features import FEATURES, TitleSets, pair_features
+from sourcefinder.title_features import FEATURES, TitleSets, models_match, pair_features
 
 REAL = Path(__file__).parent / "fixtures" / "titles" / "ember_val_titles.csv"
 
@@ -147,3 +147,23 @@ def test_a_title_reads_back_from_its_sets(real_infos) -> None:
         assert said(real_infos[rich], row) == said(real_infos[rich], info)
         assert titles.similarity(real_infos[rich], row) == titles.similarity(real_infos[rich], info)
     assert any(agree or conflict for _, agree, conflict in said(real_infos[rich], sets.row(rich)))
+
+
+def test_model_containment_in_batch_equals_models_match_code_by_code() -> None:
+    """The batch's substring search over joined codes says what models_match says for every pair of codes."""
+    rng = np.random.default_rng(3)
+    alphabet = list("AB12-")
+
+    def codes() -> frozenset[str]:
+        return frozenset("".join(rng.choice(alphabet, rng.integers(1, 7))) for _ in range(rng.integers(1, 4)))
+
+    infos = [titles.TitleInfo(title="", text="", tokens=(), models=codes()) for _ in range(300)]
+    sets = TitleSets.of(infos)
+    ai, bi = rng.integers(0, 300, 5000), rng.integers(0, 300, 5000)
+    got = pair_features(sets, sets, ai, bi).matrix(["model_agree"]).ravel() > 0
+    want = [
+        any(models_match(x, y) for x in infos[i].models for y in infos[j].models)
+        for i, j in zip(ai.tolist(), bi.tolist(), strict=True)
+    ]
+    assert got.tolist() == want
+    assert 0 < sum(want) < len(want)
