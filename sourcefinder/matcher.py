@@ -33,7 +33,7 @@ from sourcefinder.evidence import (
 )
 from sourcefinder.hamming import HammingIndex, as_uint64, faiss, popcount
 from sourcefinder.ngrams import Counted, count_blocks
-from sourcefinder.title_features import TitleSets, pair_features
+from sourcefinder.title_features import TitleRow, TitleSets, pair_features
 
 # Image hashes compared across listings: each retail hash against the factory's same hash and its mirror,
 # within a radius chosen on the hashing benchmark (docs/hashing.md): phash <= 12 or dhash <= 10.
@@ -406,25 +406,28 @@ class FactoryIndex:
         with _timed(self.timings, "evidence + scoring"):
             pairs = self.scored_pairs(retail, infos, found)
             values, photos = confidences(pairs), pairs.photo
+            kept = np.flatnonzero(values >= min_confidence)
+            rows = self.sets.rows_of(pairs.factory[kept])
             return [
-                self.as_match(retail, infos, pairs, k, float(values[k]), int(photos[k]))
-                for k in np.flatnonzero(values >= min_confidence).tolist()
+                self.as_match(retail[ri], infos[ri], row, pairs, k, float(values[k]), int(photos[k]))
+                for k, ri, row in zip(kept.tolist(), pairs.retail[kept].tolist(), rows, strict=True)
             ]
 
     def as_match(
         self,
-        retail: Sequence[dict[str, Any]],
-        infos: Sequence[titles.TitleInfo],
+        listing: dict[str, Any],
+        retail_info: titles.TitleInfo,
+        factory_info: TitleRow,
         pairs: ScoredPairs,
         k: int,
         value: float,
         photo: int,
     ) -> Match:
-        """The Match of scored pair ``k`` (confidence ``value``, best photo distance ``photo``), with its
+        """The Match of scored pair ``k`` (the retail ``listing`` and factory listing ``pairs.factory[k]``, their
+        titles as prepared and as read back, confidence ``value``, best photo distance ``photo``), with its
         evidence in words."""
-        ri, fi = int(pairs.retail[k]), int(pairs.factory[k])
-        listing, factory = retail[ri], self.listings[fi]
-        retail_info, factory_info = infos[ri], self.sets.row(fi)
+        fi = int(pairs.factory[k])
+        factory = self.listings[fi]
         facts = titles.facts(retail_info, factory_info)
         ids_agree, ids_conflict = (
             identifier_evidence(listing.get("attributes"), factory.get("attributes"))

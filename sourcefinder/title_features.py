@@ -204,8 +204,23 @@ class TitleSets:
         return self._arrays[_SPACES[field]][matrix.indices[start:end]].tolist() if end > start else []
 
     def row(self, k: int) -> TitleRow:
-        """Title ``k``, read back field by field as it is used."""
-        return TitleRow(self, k)
+        """Title ``k`` read back (titles.facts and titles.similarity accept it)."""
+        return self.rows_of([k])[0]
+
+    def rows_of(self, ks: Sequence[int]) -> list[TitleRow]:
+        """Titles ``ks`` read back, each field of all of them in one sparse gather (the messages of the kept
+        pairs of a span)."""
+        ks = np.asarray(ks, np.int64)
+        decoded = []
+        for field in TitleRow.DECODED:
+            matrix = self.rows[field][ks]
+            values = self._arrays[_SPACES[field]][matrix.indices].tolist()
+            bounds = matrix.indptr.tolist()
+            decoded.append([values[a:b] for a, b in zip(bounds, bounds[1:], strict=False)])
+        return [
+            TitleRow(self.texts[k], self.joined[k], self.models[k], *fields)
+            for k, *fields in zip(ks.tolist(), *decoded, strict=True)
+        ]
 
     @cached_property
     def joined_models(self) -> list[str]:
@@ -219,22 +234,29 @@ class TitleSets:
 
 
 class TitleRow:
-    """One title of a TitleSets with what ``titles.facts`` and ``titles.similarity`` read, decoded from the
-    sparse rows (an empty field without decoding): the messages of a match, without a TitleInfo kept per
-    factory listing. Every field is read by ``facts``, so all are decoded at once (a cached_property per field
-    cost more in its lock than the decoding)."""
+    """One title of a TitleSets with what ``titles.facts`` and ``titles.similarity`` read, decoded from its sparse
+    rows (``TitleSets.rows_of``): the messages of a match, without a TitleInfo kept per factory listing."""
 
+    DECODED = ("colours", "articles", "brands", "quantities", "surfaces")  # the fields read from the rows
     __slots__ = ("text", "joined", "models", "colours", "articles", "brands", "quantities", "surfaces")
 
-    def __init__(self, sets: TitleSets, k: int) -> None:
-        self.text, self.joined, self.models = sets.texts[k], sets.joined[k], sets.models[k]
-        self.colours = frozenset(sets.values("colours", k)) if sets.sizes["colours"][k] else _EMPTY
-        self.articles = frozenset(sets.values("articles", k)) if sets.sizes["articles"][k] else _EMPTY
-        self.brands = frozenset(sets.values("brands", k)) if sets.sizes["brands"][k] else _EMPTY
-        quantities = _split_keyed(sets.values("quantities", k)) if sets.sizes["quantities"][k] else {}
-        self.quantities = {dim: frozenset(values) for dim, values in quantities.items()}
-        surfaces = _split_keyed(sets.values("surfaces", k)) if sets.sizes["surfaces"][k] else {}
-        self.surfaces = {value: next(iter(surface)) for value, surface in surfaces.items()}
+    def __init__(
+        self,
+        text: str,
+        joined: str,
+        models: frozenset[str],
+        colours: list[str],
+        articles: list[str],
+        brands: list[str],
+        quantities: list[str],
+        surfaces: list[str],
+    ) -> None:
+        self.text, self.joined, self.models = text, joined, models
+        self.colours = frozenset(colours) if colours else _EMPTY
+        self.articles = frozenset(articles) if articles else _EMPTY
+        self.brands = frozenset(brands) if brands else _EMPTY
+        self.quantities = {dim: frozenset(values) for dim, values in _split_keyed(quantities).items()}
+        self.surfaces = {value: next(iter(surface)) for value, surface in _split_keyed(surfaces).items()}
 
 
 def _met(a: sparse.csr_matrix, b: sparse.csr_matrix, ai: np.ndarray, bi: np.ndarray) -> sparse.csr_matrix:

@@ -147,6 +147,10 @@ def test_a_title_reads_back_from_its_sets(real_infos) -> None:
         assert said(real_infos[rich], row) == said(real_infos[rich], info)
         assert titles.similarity(real_infos[rich], row) == titles.similarity(real_infos[rich], info)
     assert any(agree or conflict for _, agree, conflict in said(real_infos[rich], sets.row(rich)))
+    together = sets.rows_of(ks)  # what the matcher reads for the kept pairs of a span, at once
+    assert [said(real_infos[rich], row) for row in together] == [
+        said(real_infos[rich], real_infos[k]) for k in ks
+    ]
 
 
 def test_model_containment_in_batch_equals_models_match_code_by_code() -> None:
