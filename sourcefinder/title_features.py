@@ -336,14 +336,15 @@ class PairFeatures:
     def matrix(self, names: Sequence[str]) -> np.ndarray:
         """The features ``names`` (FEATURES and attr=<key>; an unknown key reads 0) as a dense matrix."""
         out = np.zeros((len(self), len(names)))
-        keys = [n.removeprefix(ATTRIBUTE_PREFIX) for n in names]
+        fixed = [(j, FEATURES.index(name)) for j, name in enumerate(names) if name in FEATURES]
+        if fixed:
+            out[:, [j for j, _ in fixed]] = self.columns[:, [c for _, c in fixed]]
+        keys = [n.removeprefix(ATTRIBUTE_PREFIX) if n.startswith(ATTRIBUTE_PREFIX) else None for n in names]
         key_columns = self.attribute_keys.get_indexer(keys)
-        signed = (2 * self.equal_keys - self.shared_keys).tocsc()
-        for j, name in enumerate(names):
-            if name in FEATURES:
-                out[:, j] = self.columns[:, FEATURES.index(name)]
-            elif name.startswith(ATTRIBUTE_PREFIX) and key_columns[j] >= 0:
-                out[:, j] = signed[:, key_columns[j]].toarray().ravel()
+        known = np.flatnonzero(key_columns >= 0)
+        if len(known):
+            signed = 2 * self.equal_keys - self.shared_keys
+            out[:, known] = signed[:, key_columns[known]].toarray()
         return out
 
     def as_dict(self, k: int) -> dict[str, float]:
