@@ -1,4 +1,4 @@
-"""HammingIndex against a brute-force Python computation, for both backends."""
+"""HammingIndex against a brute-force Python computation, for every backend installed."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import pytest
 from sourcefinder import hamming
 from sourcefinder.hamming import HammingIndex, as_uint64
 
-BACKENDS = ["numpy"] + (["faiss"] if hamming.faiss is not None else [])
+BACKENDS = (
+    ["numpy"] + (["faiss"] if hamming.faiss is not None else []) + (["numba"] if hamming.HAVE_NUMBA else [])
+)
 
 
 def _data(seed: int = 0, n: int = 700, m: int = 60) -> tuple[list[int], list[int]]:
@@ -103,3 +105,23 @@ def test_errors() -> None:
     with pytest.raises(ValueError, match="backend"):
         HammingIndex([1], backend="gpu")
     assert HammingIndex([1], backend="numpy").search([], 3) == []
+
+
+@pytest.mark.skipif(not hamming.HAVE_NUMBA, reason="numba not installed")
+def test_numba_blocks_and_query_chunks_find_what_numpy_finds() -> None:
+    """More entries than one block and more queries than one chunk of the compiled kernel, near copies planted
+    at the edges of blocks."""
+    from sourcefinder import hamming_numba
+
+    rng = np.random.default_rng(5)
+    entries = rng.integers(0, 2**64, size=3 * hamming_numba.BLOCK + 17, dtype=np.uint64)
+    queries = rng.integers(0, 2**64, size=hamming_numba.QUERY_CHUNK + 300, dtype=np.uint64)
+    edges = [0, hamming_numba.BLOCK - 1, hamming_numba.BLOCK, len(entries) - 1]
+    at = rng.choice(len(queries), size=400, replace=False)
+    queries[at] = entries[rng.choice(edges, size=400)] ^ np.uint64(0b1011)
+    by_numba = HammingIndex(entries, backend="numba").search_arrays(queries, 12)
+    by_numpy = HammingIndex(entries, backend="numpy").search_arrays(queries, 12)
+    assert sorted(zip(*(a.tolist() for a in by_numba), strict=True)) == sorted(
+        zip(*(a.tolist() for a in by_numpy), strict=True)
+    )
+    assert len(by_numba[0]) >= 400
