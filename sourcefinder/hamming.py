@@ -69,7 +69,7 @@ class HammingIndex:
     """Exact search of 64-bit hashes by Hamming distance.
 
     ``owners`` (optional, one per hash) says which listing each hash belongs to; ``backend`` is "numpy",
-    "faiss" (needs faiss-cpu), "numba" (needs numba; its range search is ~2.3x faiss's, its ``knn`` is numpy's)
+    "faiss" (needs faiss-cpu), "numba" (needs numba; its range search is ~2.2x faiss's, its ``knn`` is numpy's)
     or "auto" (numba, else faiss, else numpy: the fastest range search installed). All give identical results.
     """
 

@@ -2,7 +2,7 @@
 
 Two passes over the entries, in blocks that stay in the L1 cache: the first counts each query's hits per block
 (a loop LLVM vectorises with the CPU's popcount), the second rereads only the blocks that hold a hit and writes
-those hits out. Near copies are rare among all pairs, so the second pass costs little: ~2.3x faiss's
+those hits out. Near copies are rare among all pairs, so the second pass costs little: ~2.2x faiss's
 ``IndexBinaryFlat.range_search`` on one core (docs/hashing.md, ``benchmarks/bench_hamming.py``).
 """
 

@@ -183,7 +183,7 @@ def _worker_setup() -> None:
 
 
 def _spans(n: int, most: int | None) -> list[tuple[int, int]]:
-    """Consecutive spans of range(n): 4 per worker (one when n is small), more if a span would hold more than
+    """Consecutive spans of range(n): 8 per worker (one when n is small), more if a span would hold more than
     ``most``."""
     count = 8 * WORKERS if n >= POOL_MIN_LISTINGS else 1
     if most is not None:

@@ -132,8 +132,8 @@ class TitleSets:
     """The set-valued facts of many titles as binary sparse rows (one row per title, one matrix per field).
 
     Compact (numpy arrays and one vocabulary of strings per kind of value), so the factory side of a large
-    index is cheap to hold, to share with forked workers and to send between processes; ``values`` reads a
-    title's facts back (titles.info_of rebuilds its TitleInfo, for the messages of a match)."""
+    index is cheap to hold, to share with forked workers and to send between processes; ``rows_of`` reads
+    titles' facts back (for the messages of a match)."""
 
     vocabulary: dict[str, pd.Index]  # vocabulary name -> its values (the columns)
     rows: dict[str, sparse.csr_matrix]  # field -> binary rows over its vocabulary (known values only)
@@ -195,13 +195,6 @@ class TitleSets:
             [j for p in parts for j in p.joined],
             [m for p in parts for m in p.models],
         )
-
-    def values(self, field: str, k: int) -> list:
-        """The values of one field of title ``k`` that the vocabulary holds (all of them, on the side that made
-        the vocabulary)."""
-        matrix = self.rows[field]
-        start, end = matrix.indptr[k], matrix.indptr[k + 1]
-        return self._arrays[_SPACES[field]][matrix.indices[start:end]].tolist() if end > start else []
 
     def row(self, k: int) -> TitleRow:
         """Title ``k`` read back (titles.facts and titles.similarity accept it)."""
