@@ -193,23 +193,34 @@ def _spans(n: int, most: int | None) -> list[tuple[int, int]]:
 
 
 def _forked_map(
-    function: Callable[[tuple[int, int]], list], n: int, most: int | None = None, **shared: Any
+    function: Callable[[tuple[int, int]], list],
+    n: int,
+    most: int | None = None,
+    meanwhile: Callable[[], None] | None = None,
+    **shared: Any,
 ) -> list:
     """``function`` over consecutive spans of range(n) (see _spans), in a fork pool when there are several;
-    results in order, concatenated. ``function`` reads ``shared`` from _FORKED. The parent's objects are
-    frozen out of the garbage collector while the pool runs, so the workers' collections do not copy the
-    pages they share."""
+    results in order, concatenated. ``function`` reads ``shared`` from _FORKED. ``meanwhile`` runs in the main
+    process while the pool works (after ``function`` without a pool): work that needs none of the results.
+    The parent's objects are frozen out of the garbage collector while the pool runs, so the workers'
+    collections do not copy the pages they share."""
     _FORKED.update(shared)
     spans = _spans(n, most)
     try:
         if len(spans) < 2 or WORKERS < 2:
-            return function((0, n))
-        gc.freeze()
-        try:
-            with multiprocessing.get_context("fork").Pool(WORKERS, initializer=_worker_setup) as pool:
-                parts = pool.map(function, spans, chunksize=1)
-        finally:
-            gc.unfreeze()
+            parts = [function((0, n))]
+            if meanwhile is not None:
+                meanwhile()
+        else:
+            gc.freeze()
+            try:
+                with multiprocessing.get_context("fork").Pool(WORKERS, initializer=_worker_setup) as pool:
+                    pending = pool.map_async(function, spans, chunksize=1)
+                    if meanwhile is not None:
+                        meanwhile()
+                    parts = pending.get()
+            finally:
+                gc.unfreeze()
         return [item for part in parts for item in part]
     finally:
         _FORKED.clear()
@@ -230,11 +241,13 @@ def _sets_span(span: tuple[int, int]) -> list[tuple[TitleSets, list[str], list[C
     return [(TitleSets.of(infos), texts, count_blocks(texts, titles.NGRAM_RANGE))]
 
 
-def prepare_sets(listings: Sequence[dict[str, Any]]) -> tuple[TitleSets, list[str], list[Counted]]:
+def prepare_sets(
+    listings: Sequence[dict[str, Any]], meanwhile: Callable[[], None] | None = None
+) -> tuple[TitleSets, list[str], list[Counted]]:
     """The titles of many listings as one TitleSets, their index texts and those texts' n-grams counted
     (for the title index's fit), made span by span on all cores: the workers send back compact arrays, not a
-    TitleInfo per listing (unpickling those cost more than preparing them)."""
-    parts = _forked_map(_sets_span, len(listings), listings=listings)
+    TitleInfo per listing (unpickling those cost more than preparing them). ``meanwhile``: see _forked_map."""
+    parts = _forked_map(_sets_span, len(listings), meanwhile=meanwhile, listings=listings)
     return (
         TitleSets.concat([sets for sets, _, _ in parts]),
         [t for _, texts, _ in parts for t in texts],
@@ -272,15 +285,20 @@ class FactoryIndex:
         self.listings = list(factories)
         self.timings: dict[str, float] = {}  # stage -> seconds, over the index's life (benchmarks read it)
         self.pairs_scored = 0
+        self.images: dict[str, HammingIndex] = {}
+        self.image_owners: dict[str, np.ndarray] = {}
+        self.hash_matrices: dict[str, HashMatrix] = {}
         with _timed(self.timings, "prepare factory titles"):
-            self.sets, index_texts, counted = prepare_sets(self.listings)
+            # The image indexes need no title: the main process builds them while the pool prepares those.
+            self.sets, index_texts, counted = prepare_sets(self.listings, meanwhile=self._index_images)
+            self.sets.cache_model_arrays()
         with _timed(self.timings, "title index build"):
             self.titles = titles.TitleIndex(index_texts, titles.NGRAM_RANGE)
             self.titles.fit(counted)
             self.identifiers = [identifiers(listing.get("attributes")) for listing in self.listings]
-        self.images: dict[str, HammingIndex] = {}
-        self.image_owners: dict[str, np.ndarray] = {}
-        self.hash_matrices: dict[str, HashMatrix] = {}
+
+    def _index_images(self) -> None:
+        """One Hamming index and one padded hash matrix per hash kind (timed as "image index build")."""
         with _timed(self.timings, "image index build"):
             for kind, (plain, mirror, _) in IMAGE_KINDS.items():
                 hashes, owners = _hash_table(self.listings, (plain, mirror))

@@ -215,6 +215,19 @@ class TitleSets:
             for k, *fields in zip(ks.tolist(), *decoded, strict=True)
         ]
 
+    def cache_model_arrays(self) -> None:
+        """Compute the model numbers' cached arrays now (in the main process, before a fork pool shares them)."""
+        _ = self.model_lengths, self.joined_models
+
+    @cached_property
+    def model_lengths(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per title, the length of its shortest model number of 3+ characters (99 when none) and of its
+        longest (0 when none), for the containment rule (_models_meet)."""
+        n = len(self.models)
+        shortest = (min((len(c) for c in codes if len(c) >= 3), default=99) for codes in self.models)
+        longest = (max(map(len, codes), default=0) for codes in self.models)
+        return np.fromiter(shortest, np.int64, n), np.fromiter(longest, np.int64, n)
+
     @cached_property
     def joined_models(self) -> list[str]:
         """Each title's model numbers joined by a separator, for the containment rule (_models_meet)."""
@@ -305,6 +318,12 @@ def _models_meet(left: TitleSets, right: TitleSets, ai: np.ndarray, bi: np.ndarr
     exact = _count(_met(left.rows["models"], right.rows["models"], ai, bi)) > 0
     both = (left.sizes["models"][ai] > 0) & (right.sizes["models"][bi] > 0)
     rest = np.flatnonzero(both & ~exact)
+    # A code inside another, unequal one is shorter than it: a pair needs a longer code on one side than a
+    # code of 3+ characters on the other (most pairs of unrelated listings have codes of one length).
+    left_short, left_long = left.model_lengths
+    right_short, right_long = right.model_lengths
+    ar, br = ai[rest], bi[rest]
+    rest = rest[(right_long[br] > left_short[ar]) | (left_long[ar] > right_short[br])]
     if len(rest):
         lm, rm, lj, rj = left.models, right.models, left.joined_models, right.joined_models
         exact[rest] = [
