@@ -5,7 +5,7 @@ exhaustive all-pairs scoring of a sample (``run_sample`` says exactly what recal
 runs in a fresh subprocess; its peak memory is the largest total PSS of the process and its fork-pool workers
 (pages shared after fork counted once), sampled on a thread that takes at most ~5 % of one core.
 
-    python benchmarks/bench_match.py [--factories 100000 --retail 100000] [--million] [--sample 10000]
+    python benchmarks/bench_match.py [--factories 100000 --retail 100000] [--repeat 3] [--million] [--sample 10000]
 """
 
 from __future__ import annotations
@@ -382,11 +382,12 @@ def _verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def report_scale(result: dict[str, Any], targets: bool) -> list[str]:
-    peak = result["peak_gb"]
+def report_scale(result: dict[str, Any]) -> list[str]:
+    """One scale run: its stages, wall time, pairs and peak memory."""
     lines = [
         f"{result['factories']:,} factory x {result['retail']:,} retail "
-        f"(retail stages: seconds summed over the {WORKERS} pool workers)"
+        f"(retail stages: seconds summed over the {WORKERS} pool workers; the image index is built in the main "
+        f"process while the pool prepares the factory titles)"
     ]
     lines += [f"  {stage:30s} {seconds:7.1f} s" for stage, seconds in result["stages"].items()]
     lines.append(
@@ -395,16 +396,24 @@ def report_scale(result: dict[str, Any], targets: bool) -> list[str]:
         f"{result['true_found']:,} of the {result['true_pairs']:,} true pairs"
     )
     lines.append(
-        f"  peak memory {peak:.2f} GB (PSS of main + pool workers, {result['memory_samples']} samples costing "
-        f"{result['sampler_cpu']:.1f} s of CPU; "
-        f"main process alone: max RSS {result['main_rss_gb']:.2f} GB)"
+        f"  peak memory {result['peak_gb']:.2f} GB (PSS of main + pool workers, {result['memory_samples']} samples "
+        f"costing {result['sampler_cpu']:.1f} s of CPU; main process alone: max RSS {result['main_rss_gb']:.2f} GB)"
     )
-    if targets:
-        lines.append(
-            f"  target wall <= {TARGET_SECONDS:.0f} s: {result['wall']:.1f} s  {_verdict(result['wall'] <= TARGET_SECONDS)}"
-        )
-        lines.append(f"  target peak <= {TARGET_GB:.0f} GB: {peak:.2f} GB  {_verdict(peak <= TARGET_GB)}")
     return lines
+
+
+def report_targets(results: list[dict[str, Any]]) -> list[str]:
+    """The targets, judged on the median wall time and the largest peak of the runs (the machine is shared:
+    one run can be several seconds off)."""
+    walls = sorted(r["wall"] for r in results)
+    peaks = [r["peak_gb"] for r in results]
+    wall, peak = float(np.median(walls)), max(peaks)
+    return [
+        f"  {len(results)} runs: wall {', '.join(f'{w:.1f}' for w in walls)} s; "
+        f"peaks {', '.join(f'{p:.2f}' for p in peaks)} GB",
+        f"  target wall <= {TARGET_SECONDS:.0f} s (median of the runs): {wall:.1f} s  {_verdict(wall <= TARGET_SECONDS)}",
+        f"  target peak <= {TARGET_GB:.0f} GB (largest of the runs): {peak:.2f} GB  {_verdict(peak <= TARGET_GB)}",
+    ]
 
 
 def report_sample(sample: dict[str, Any], scale: dict[str, Any]) -> list[str]:
@@ -445,6 +454,9 @@ def main() -> None:
         help="retail listings scored exhaustively (~9 min at 10k)",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of the main configuration (the median run is shown)"
+    )
     parser.add_argument("--run", choices=("scale", "sample"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run == "scale":
@@ -455,17 +467,19 @@ def main() -> None:
         return
     common = ["--seed", str(args.seed)]
     print(machine_line(run_machine_check()))
-    scale = _child(
-        ["--run", "scale", "--factories", str(args.factories), "--retail", str(args.retail), *common]
-    )
-    print("\n".join(report_scale(scale, targets=True)))
+    runs = [
+        _child(["--run", "scale", "--factories", str(args.factories), "--retail", str(args.retail), *common])
+        for _ in range(args.repeat)
+    ]
+    scale = sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
+    print("\n".join(report_scale(scale) + report_targets(runs)))
     sample = _child(
         ["--run", "sample", "--factories", str(args.sample), "--retail", str(args.sample_retail), *common]
     )
     print("\n".join(report_sample(sample, scale)))
     if args.million:
         million = _child(["--run", "scale", "--factories", "1000000", "--retail", str(args.retail), *common])
-        print("\n".join(report_scale(million, targets=False)))
+        print("\n".join(report_scale(million)))
 
 
 if __name__ == "__main__":
