@@ -3,7 +3,8 @@ titles, resold copies with reseller noise, perceptual hashes; see "synthetic lis
 on the real path (``FactoryIndex(factories)`` then ``.match(retail)``), and the recall of that path against an
 exhaustive all-pairs scoring of a sample (``run_sample`` says exactly what recall means). Each configuration
 runs in a fresh subprocess; its peak memory is the largest total PSS of the process and its fork-pool workers
-(pages shared after fork counted once), sampled on a thread that takes at most ~5 % of one core.
+(pages shared after fork counted once), sampled on a thread that takes at most ~5 % of one core. The main
+configuration runs with the hashes the issue names (phash, with its mirror) and with all four a crawl stores.
 
     python benchmarks/bench_match.py [--factories 100000 --retail 100000] [--repeat 3] [--million] [--sample 10000]
 """
@@ -183,9 +184,25 @@ def _copied_image(factory: dict[str, Any], rng: random.Random) -> dict[str, str]
     return _image(_flipped(phash, rng.randint(0, 10), rng), _flipped(dhash, rng.randint(0, 10), rng), rng)
 
 
-def make_listings(n_factories: int, n_retail: int, seed: int) -> tuple[list[dict], list[dict], set[tuple]]:
-    """Distinct factory products and retail listings (resold copies, look-alikes, unrelated items), and the
-    true pairs: each resold copy with the factory it was copied from."""
+# The hashes a listing carries: the issue's configuration ("phash + real-looking titles"; the mirror is the
+# matcher's own requirement), or all four as a crawl stores them (phash, dhash and their mirrors).
+HASH_SETS = {"phash": ("phash", "phash_mirror"), "all": ("phash", "phash_mirror", "dhash", "dhash_mirror")}
+
+
+def _keep_hashes(listings: list[dict[str, Any]], kinds: Sequence[str]) -> list[dict[str, Any]]:
+    for listing in listings:
+        listing["image_hashes"] = [
+            {k: v for k, v in h.items() if k in kinds} for h in listing["image_hashes"]
+        ]
+    return listings
+
+
+def make_listings(
+    n_factories: int, n_retail: int, seed: int, hashes: str = "all"
+) -> tuple[list[dict], list[dict], set[tuple]]:
+    """Distinct factory products and retail listings (resold copies, look-alikes, unrelated items) carrying
+    the hashes of HASH_SETS[hashes], and the true pairs: each resold copy with the factory it was copied from
+    (the same listings and pairs whatever ``hashes``)."""
     rng = random.Random(seed)
     real = real_listings()
     by_category = _by_category(real)
@@ -219,7 +236,8 @@ def make_listings(n_factories: int, n_retail: int, seed: int) -> tuple[list[dict
                 product = _product(_spliced(real, by_category, rng), models[n_factories + j], rng)
             image = _image(rng.getrandbits(64), rng.getrandbits(64), rng)
         retail.append(_listing("retail", j, _resold(product["parts"], rng), product["attributes"], image))
-    return factories, retail, truth
+    kinds = HASH_SETS[hashes]
+    return _keep_hashes(factories, kinds), _keep_hashes(retail, kinds), truth
 
 
 # --- one configuration, in its own process ----------------------------------------------------------------
@@ -282,9 +300,9 @@ class PeakMemory:
         self._thread.join()
 
 
-def run_scale(n_factories: int, n_retail: int, seed: int) -> dict[str, Any]:
+def run_scale(n_factories: int, n_retail: int, seed: int, hashes: str) -> dict[str, Any]:
     """Time FactoryIndex(factories).match(retail) by stage."""
-    factories, retail, truth = make_listings(n_factories, n_retail, seed)
+    factories, retail, truth = make_listings(n_factories, n_retail, seed, hashes)
     with PeakMemory() as memory:
         started = time.perf_counter()
         index = FactoryIndex(factories)
@@ -294,6 +312,7 @@ def run_scale(n_factories: int, n_retail: int, seed: int) -> dict[str, Any]:
     return {
         "factories": n_factories,
         "retail": n_retail,
+        "hashes": hashes,
         "wall": wall,
         "built": built,
         "stages": index.timings,
@@ -385,9 +404,9 @@ def _verdict(ok: bool) -> str:
 def report_scale(result: dict[str, Any]) -> list[str]:
     """One scale run: its stages, wall time, pairs and peak memory."""
     lines = [
-        f"{result['factories']:,} factory x {result['retail']:,} retail "
-        f"(retail stages: seconds summed over the {WORKERS} pool workers; the image index is built in the main "
-        f"process while the pool prepares the factory titles)"
+        f"{result['factories']:,} factory x {result['retail']:,} retail, hashes: "
+        f"{', '.join(HASH_SETS[result['hashes']])} (retail stages: seconds summed over the {WORKERS} pool "
+        f"workers; the image indexes are built in the main process while the pool prepares the factory titles)"
     ]
     lines += [f"  {stage:30s} {seconds:7.1f} s" for stage, seconds in result["stages"].items()]
     lines.append(
@@ -458,21 +477,25 @@ def main() -> None:
         "--repeat", type=int, default=3, help="runs of the main configuration (the median run is shown)"
     )
     parser.add_argument("--run", choices=("scale", "sample"), help=argparse.SUPPRESS)
+    parser.add_argument("--hashes", choices=HASH_SETS, default="all", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run == "scale":
-        print(json.dumps(run_scale(args.factories, args.retail, args.seed)))
+        print(json.dumps(run_scale(args.factories, args.retail, args.seed, args.hashes)))
         return
     if args.run == "sample":
         print(json.dumps(run_sample(args.factories, args.retail, args.seed)))
         return
     common = ["--seed", str(args.seed)]
     print(machine_line(run_machine_check()))
-    runs = [
-        _child(["--run", "scale", "--factories", str(args.factories), "--retail", str(args.retail), *common])
-        for _ in range(args.repeat)
-    ]
-    scale = sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
-    print("\n".join(report_scale(scale) + report_targets(runs)))
+    sizes = ["--factories", str(args.factories), "--retail", str(args.retail)]
+    for hashes, what in (
+        ("phash", "the issue's configuration, phash (and its mirror) + real-looking titles"),
+        ("all", "as a crawl stores them: all four hashes"),
+    ):
+        runs = [_child(["--run", "scale", *sizes, "--hashes", hashes, *common]) for _ in range(args.repeat)]
+        scale = sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
+        print(f"{what} (the median of {len(runs)} runs):")
+        print("\n".join(report_scale(scale) + report_targets(runs)))
     sample = _child(
         ["--run", "sample", "--factories", str(args.sample), "--retail", str(args.sample_retail), *common]
     )
