@@ -23,6 +23,17 @@ RUN_COUNTS = {
 }
 
 
+def failed_requests_message(stats: dict[str, Any]) -> str | None:
+    """What a run that stored nothing because its requests failed (site down, no network) should say."""
+    failed = stats.get("downloader/exception_count", 0)
+    if stats.get("sourcefinder/items_stored", 0) or not failed:
+        return None
+    prefix = "downloader/exception_type_count/"
+    kinds = sorted((n, key.removeprefix(prefix)) for key, n in stats.items() if key.startswith(prefix))
+    cause = kinds[-1][1].rsplit(".", 1)[-1] if kinds else "download error"
+    return f"no listing stored: {failed} requests failed ({cause}); is the site reachable? See the crawl log"
+
+
 class SQLitePipeline:
     """Write every listing to the database at SOURCEFINDER_DB, one transaction per listing."""
 
@@ -58,6 +69,8 @@ class SQLitePipeline:
             return
         stats = self.crawler.stats
         counts = {column: stats.get_value(key, 0) for column, key in RUN_COUNTS.items()}
-        message = stats.get_value("sourcefinder/blocked_message")
+        message = stats.get_value("sourcefinder/blocked_message") or failed_requests_message(
+            stats.get_stats()
+        )
         store.finish_run(self.db, self.run_id, reason, {**counts, "message": message})
         self.db.close()

@@ -51,8 +51,8 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-def _run_crawl(spiders: list[crawling.SpiderSpec], db: Path, overrides: dict, label: str) -> None:
-    """Crawl in a child process while showing how many listings the database holds."""
+def _run_crawl(spiders: list[crawling.SpiderSpec], db: Path, overrides: dict, label: str) -> int:
+    """Crawl in a child process while showing how many listings the database holds; the listings stored."""
     before = store.role_counts(db)
     process = crawling.start_crawl(spiders, db, overrides)
     with console.status(label) as status:
@@ -63,12 +63,15 @@ def _run_crawl(spiders: list[crawling.SpiderSpec], db: Path, overrides: dict, la
             status.update(f"{label}: " + ", ".join(f"{n} {role}" for role, n in sorted(new.items())))
     if process.exitcode:
         raise _fail(f"the crawl ended with exit code {process.exitcode}; see {db.parent / 'crawl.log'}")
-    _print_runs(db, len(spiders))
+    return _print_runs(db, len(spiders))
 
 
-def _print_runs(db: Path, last: int) -> None:
+def _print_runs(db: Path, last: int) -> int:
+    """Print the last runs with their counts; the listings they stored."""
     database = store.open_db(db)
+    stored = 0
     for run in database.query("select * from runs order by id desc limit ?", [last]):
+        stored += run["items_stored"] or 0
         line = (
             f"  {run['spider']}: {run['items_stored'] or 0} listings stored ({run['items_new'] or 0} new), "
             f"{run['items_dropped'] or 0} dropped, {run['pages_blocked'] or 0} blocked pages, "
@@ -78,6 +81,7 @@ def _print_runs(db: Path, last: int) -> None:
         if run["message"]:
             err.print(f"[yellow]{run['message']}[/yellow]", highlight=False)
     database.close()
+    return stored
 
 
 def _deals_table(frame: pd.DataFrame, top: int) -> Table:
@@ -127,7 +131,12 @@ def demo(
     console.print(f"Demo marketplace ready in {root}")
     with DemoServer(root) as server:
         console.print(f"Serving it on {server.url}")
-        _run_crawl(job.demo_spiders(server), db, job.crawl_settings(db), "Crawling both sites")
+        stored = _run_crawl(job.demo_spiders(server), db, job.crawl_settings(db), "Crawling both sites")
+    if not stored:
+        raise _fail(
+            f"the demo crawl stored no listing from {server.url}, served on this machine: is the loopback "
+            f"interface (127.0.0.1) up? See {db.parent / 'crawl.log'}"
+        )
     with console.status("Matching"):
         summary = match_database(store.open_db(db))
     console.print(

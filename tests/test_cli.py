@@ -156,3 +156,25 @@ def test_parse_reads_schema_org_from_any_shop():
         and listing["source"] == "shop.example"
         and listing["attributes"]["gtin13"]
     )
+
+
+def test_demo_that_reaches_no_page_says_so_and_fails(tmp_path, monkeypatch):
+    """Every request of the demo crawl fails (here: a closed port; for a user, e.g. a loopback that is down):
+    the command names the cause instead of printing an empty table and F1 0."""
+    from sourcefinder.demo import job
+
+    def unreachable(server):
+        return [
+            (spider, {**args, "start_url": "http://127.0.0.1:9/"}) for spider, args in job_spiders(server)
+        ]
+
+    job_spiders = job.demo_spiders
+    monkeypatch.setattr(job, "demo_spiders", unreachable)
+    db_path = tmp_path / "demo.db"
+    result = runner.invoke(
+        app, ["demo", "--size", "small", "--db", str(db_path), "--out", str(tmp_path / "d.csv")]
+    )
+    assert result.exit_code == 1
+    assert "requests failed (DownloadConnectionRefusedError)" in result.stderr
+    assert "the demo crawl stored no listing" in result.stderr
+    assert not (tmp_path / "d.csv").exists()

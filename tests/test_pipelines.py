@@ -7,7 +7,7 @@ from scrapy import Spider
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from pipelines.storage import SQLitePipeline
+from pipelines.storage import SQLitePipeline, failed_requests_message
 from pipelines.validate import ValidationPipeline
 from sourcefinder import db as store
 from sourcefinder.items import Listing
@@ -63,3 +63,31 @@ def test_storage_upserts_and_records_the_run(tmp_path, make_listing):
         2,
     )
     assert (run["items_updated"], run["prices_changed"], run["pages_blocked"]) == (1, 1, 2)
+
+
+@pytest.mark.parametrize(
+    ("stats", "message"),
+    [
+        ({}, None),
+        ({"sourcefinder/items_stored": 4, "downloader/exception_count": 2}, None),
+        (
+            {
+                "downloader/exception_count": 6,
+                "downloader/exception_type_count/twisted.internet.error.NoRouteError": 6,
+            },
+            "no listing stored: 6 requests failed (NoRouteError); is the site reachable? See the crawl log",
+        ),
+    ],
+)
+def test_a_run_whose_requests_all_failed_says_so(stats, message):
+    assert failed_requests_message(stats) == message
+
+
+def test_storage_records_why_nothing_was_stored(tmp_path):
+    crawler = _crawler(tmp_path)
+    pipeline = SQLitePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    crawler.stats.inc_value("downloader/exception_count", 3)
+    pipeline.spider_closed(crawler.spider, "finished")
+    run = next(store.open_db(tmp_path / "p.db")["runs"].rows)
+    assert run["items_stored"] == 0 and run["message"].startswith("no listing stored: 3 requests failed")
