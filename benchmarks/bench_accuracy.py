@@ -19,17 +19,17 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sourcefinder import db as store  # noqa: E402
-from sourcefinder import titles  # noqa: E402
 from sourcefinder.demo.job import crawl_demo  # noqa: E402
-from sourcefinder.evaluate import read_truth, score_pairs  # noqa: E402
-from sourcefinder.evidence import confidences  # noqa: E402
-from sourcefinder.matcher import (  # noqa: E402
+from sourcefinder.match import titles  # noqa: E402
+from sourcefinder.match.evaluation import read_truth, score_pairs  # noqa: E402
+from sourcefinder.match.index import (  # noqa: E402
     DEFAULT_MIN_CONFIDENCE,
     DEFAULT_TITLE_TOP_N,
     FactoryIndex,
     prepare_listings,
 )
+from sourcefinder.match.scoring import confidences  # noqa: E402
+from sourcefinder.store import database as store  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
@@ -59,7 +59,7 @@ def best_cosine_f1(cosines: np.ndarray, labels: np.ndarray, total_true: int) -> 
 
 
 def demo_report(workdir: Path, size: str) -> None:
-    db_path = workdir / "seed7" / "sourcefinder.db"
+    db_path = workdir / "seed7" / "sourcefinder.store.database"
     started = time.perf_counter()
     if not db_path.exists():
         crawl_demo(db_path, seed=7, size=size)

@@ -14,8 +14,8 @@ import time
 
 import numpy as np
 
-from sourcefinder import hamming
-from sourcefinder.hamming import HammingIndex
+from sourcefinder.match import hamming
+from sourcefinder.match.hamming import HammingIndex
 
 RADIUS = 8
 

@@ -24,7 +24,7 @@ import imagehash
 import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageOps
 
-from sourcefinder.hashing import HASHES, compute_hashes, hash_files, open_image
+from sourcefinder.match.image_hashes import HASHES, compute_hashes, hash_files, open_image
 
 SIZE = 800
 

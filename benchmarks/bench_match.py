@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from sourcefinder import titles  # noqa: E402
-from sourcefinder.hamming import HammingIndex, faiss  # noqa: E402
-from sourcefinder.matcher import DEFAULT_MIN_CONFIDENCE, DEFAULT_TITLE_TOP_N, WORKERS, FactoryIndex  # noqa: E402
+from sourcefinder.match import titles  # noqa: E402
+from sourcefinder.match.hamming import HammingIndex, faiss  # noqa: E402
+from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE, DEFAULT_TITLE_TOP_N, WORKERS, FactoryIndex  # noqa: E402
 
 DATA = Path("/work/shared/data/ali-title-pairs")
 MARKETING = ("新款", "包邮", "网红同款", "爆款", "2024", "热卖", "ins风", "厂家直销")

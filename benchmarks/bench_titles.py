@@ -35,9 +35,9 @@ from fit_title_model import (  # noqa: E402
     truth_count,
 )
 
-from sourcefinder import titles  # noqa: E402
-from sourcefinder.evaluate import score_pairs  # noqa: E402
-from sourcefinder.matcher import DEFAULT_MIN_CONFIDENCE, STORE_FLOOR, FactoryIndex  # noqa: E402
+from sourcefinder.match import titles  # noqa: E402
+from sourcefinder.match.evaluation import score_pairs  # noqa: E402
+from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE, STORE_FLOOR, FactoryIndex  # noqa: E402
 
 TARGET_F1 = 0.90
 AUDIT = Path(__file__).resolve().parent / "data" / "ember_val_audit.csv"

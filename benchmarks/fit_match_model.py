@@ -28,12 +28,12 @@ from scipy.optimize import minimize
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sourcefinder import db as store  # noqa: E402
 from sourcefinder.demo.job import crawl_demo  # noqa: E402
-from sourcefinder.evaluate import read_truth  # noqa: E402
-from sourcefinder.evidence import FEATURES, ScoredPairs, feature_matrix  # noqa: E402
-from sourcefinder.matcher import DEFAULT_TITLE_TOP_N, FactoryIndex  # noqa: E402
-from sourcefinder.title_features import TitleSets, pair_features  # noqa: E402
+from sourcefinder.match.evaluation import read_truth  # noqa: E402
+from sourcefinder.match.index import DEFAULT_TITLE_TOP_N, FactoryIndex  # noqa: E402
+from sourcefinder.match.scoring import FEATURES, ScoredPairs, feature_matrix  # noqa: E402
+from sourcefinder.match.title_features import TitleSets, pair_features  # noqa: E402
+from sourcefinder.store import database as store  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fit_title_model import DATA, HARD_CONFLICTS, load_side, universes  # noqa: E402
@@ -43,7 +43,7 @@ MODEL = Path(__file__).resolve().parent.parent / "sourcefinder" / "resources" / 
 
 def demo_pairs(workdir: Path, seed: int) -> tuple[ScoredPairs, np.ndarray]:
     """Candidate-pair evidence and labels of the demo marketplace of ``seed`` (crawled once, then reused)."""
-    db_path = workdir / f"seed{seed}" / "sourcefinder.db"
+    db_path = workdir / f"seed{seed}" / "sourcefinder.store.database"
     if not db_path.exists():
         crawl_demo(db_path, seed=seed)
     database = store.open_db(db_path)
@@ -164,7 +164,7 @@ def main() -> None:
         for name, p, y in (("demo", demo, y_demo), ("ember_train", real, y_ember))
     }
     fitted = {
-        "about": "Logistic regression over sourcefinder.evidence.FEATURES; refit with benchmarks/fit_match_model.py",
+        "about": "Logistic regression over sourcefinder.match.scoring.FEATURES; refit with benchmarks/fit_match_model.py",
         "trained_on": f"demo marketplaces, seeds {args.seeds} (default size, with their photos) and EMBER train.csv "
         "candidate pairs (titles only); photo_missing <= photo_close",
         "features": list(FEATURES),

@@ -24,8 +24,14 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from sourcefinder import titles  # noqa: E402
-from sourcefinder.title_features import ATTRIBUTE_PREFIX, FEATURES, PairFeatures, TitleSets, pair_features  # noqa: E402
+from sourcefinder.match import titles  # noqa: E402
+from sourcefinder.match.title_features import (  # noqa: E402
+    ATTRIBUTE_PREFIX,
+    FEATURES,
+    PairFeatures,
+    TitleSets,
+    pair_features,
+)
 
 DATA = Path("/work/shared/data/ali-title-pairs")
 RESOURCES = Path(titles.__file__).parent / "resources"

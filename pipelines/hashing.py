@@ -11,7 +11,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.utils.asyncio import run_in_thread
 
-from sourcefinder.hashing import ImageError, compute_hashes
+from sourcefinder.match.image_hashes import ImageError, compute_hashes
 
 logger = logging.getLogger(__name__)
 

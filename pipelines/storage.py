@@ -8,7 +8,7 @@ from itemadapter import ItemAdapter
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from sourcefinder import db as store
+from sourcefinder.store import database as store
 
 # Run-table columns and the crawl stats they are read from.
 RUN_COUNTS = {

@@ -6,8 +6,8 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from sourcefinder.items import Listing
-from sourcefinder.schema import InvalidListing, normalize_listing
+from sourcefinder.crawling.items import Listing
+from sourcefinder.listing import InvalidListing, normalize_listing
 
 
 class ValidationPipeline:

@@ -13,12 +13,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sourcefinder import crawl as crawling
-from sourcefinder import db as store
-from sourcefinder.deals import deals_frame, write_csv
-from sourcefinder.evaluate import read_truth, score_pairs, stored_pairs
-from sourcefinder.matcher import DEFAULT_MIN_CONFIDENCE, match_database
-from sourcefinder.middlewares import load_cookies
+from sourcefinder.crawling import process as crawling
+from sourcefinder.crawling.middlewares import load_cookies
+from sourcefinder.deals.pricing import deals_frame, write_csv
+from sourcefinder.match.evaluation import read_truth, score_pairs, stored_pairs
+from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE, match_database
+from sourcefinder.store import database as store
 
 app = typer.Typer(
     help="Find the factory source of retail products and show the real markup.",
@@ -36,7 +36,7 @@ DbOption = Annotated[
     Path,
     typer.Option(
         "--db",
-        help="SQLite database (default: $SOURCEFINDER_DB or data/sourcefinder.db).",
+        help="SQLite database (default: $SOURCEFINDER_DB or data/sourcefinder.store.database).",
         default_factory=lambda: Path(store.default_db_path()),
         show_default=False,
     ),
@@ -222,7 +222,7 @@ def import_command(
 ) -> None:
     """Load listings from a JSON-lines feed, fetching and hashing their images; bad lines are skipped.
 
-    Example: sourcefinder import listings.jsonl --db data/sourcefinder.db
+    Example: sourcefinder import listings.jsonl --db data/sourcefinder.store.database
     """
     if not feed.is_file():
         raise _fail(f"no feed file at {feed}")
@@ -300,8 +300,8 @@ def parse_command(
 
     Example: sourcefinder parse saved/offer.html --url https://detail.1688.com/offer/769706957407.html
     """
-    from sourcefinder.jsdata import PageDataError
     from sourcefinder.sites import WallError, parse_page
+    from sourcefinder.sites.jsdata import PageDataError
 
     text, page_url = _read_page(source, url)
     try:

@@ -3,7 +3,7 @@
 import os
 
 from sourcefinder import __version__
-from sourcefinder.db import default_db_path
+from sourcefinder.store.database import default_db_path
 
 # Scrapy's cookie middleware splits domains with tldextract, which would download the public suffix list on
 # first use; its bundled snapshot is enough, and a crawl must not reach any host it was not pointed at.
@@ -32,10 +32,10 @@ RETRY_TIMES = 2
 # Bounded crawls: a spider never follows more than this many listing pages (0 = no limit).
 SOURCEFINDER_MAX_PAGES = 50
 
-# Anti-bot and login walls: retried with growing back-off, then the crawl stops (sourcefinder.middlewares).
+# Anti-bot and login walls: retried with growing back-off, then the crawl stops (sourcefinder.crawling.middlewares).
 DOWNLOADER_MIDDLEWARES = {
-    "sourcefinder.middlewares.WallMiddleware": 580,
-    "sourcefinder.middlewares.CookiesFileMiddleware": 690,
+    "sourcefinder.crawling.middlewares.WallMiddleware": 580,
+    "sourcefinder.crawling.middlewares.CookiesFileMiddleware": 690,
 }
 SOURCEFINDER_WALL_RETRIES = 2
 SOURCEFINDER_WALL_BACKOFF = 10.0

@@ -9,8 +9,8 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from sourcefinder.items import Listing, listing_from_dict
-from sourcefinder.jsdata import PageDataError
+from sourcefinder.crawling.items import Listing, listing_from_dict
+from sourcefinder.sites.jsdata import PageDataError
 
 
 def merge(primary: dict[str, Any], fallback: dict[str, Any] | None) -> dict[str, Any]:

@@ -8,8 +8,8 @@ from typing import Any
 
 from scrapy.http import Response
 
-from sourcefinder.jsdata import PageDataError
 from sourcefinder.sites import alibaba
+from sourcefinder.sites.jsdata import PageDataError
 from spiders.base import ListingSpider
 
 OFFER_LINK = re.compile(r"/offer/(\d+)\.html")

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sourcefinder.schema import InvalidListing, normalize_listing
+from sourcefinder.listing import InvalidListing, normalize_listing
 from spiders.base import ListingSpider
 
 

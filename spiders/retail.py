@@ -9,8 +9,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import scrapy
 from scrapy.http import Response
 
-from sourcefinder.jsdata import PageDataError
 from sourcefinder.sites import taobao
+from sourcefinder.sites.jsdata import PageDataError
 from spiders.base import ListingSpider
 
 

@@ -12,7 +12,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 from w3lib.url import canonicalize_url
 
-from sourcefinder.jsdata import PageDataError
+from sourcefinder.sites.jsdata import PageDataError
 from sourcefinder.sites.schemaorg import parse_product_page
 from spiders.base import ListingSpider
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from sourcefinder import db as store
-from sourcefinder.schema import normalize_listing
+from sourcefinder.listing import normalize_listing
+from sourcefinder.store import database as store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

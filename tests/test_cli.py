@@ -10,8 +10,8 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from sourcefinder import db as store
 from sourcefinder.cli import app
+from sourcefinder.store import database as store
 
 ROOT = Path(__file__).parent.parent
 REAL = Path(__file__).parent / "fixtures" / "real-pages"

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from sourcefinder import db as store
+from sourcefinder.store import database as store
 from tests.mockserver import MockServer, Route
 from tests.test_import import run_cli
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sourcefinder import db as store
+from sourcefinder.store import database as store
 
 
 def test_new_listing_is_stored_with_a_price_history_row(database, make_listing):

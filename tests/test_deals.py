@@ -7,8 +7,8 @@ import csv
 import pandas as pd
 import pytest
 
-from sourcefinder import db as store
-from sourcefinder.deals import buy_quantity, deals_frame, neutralise_formula, write_csv
+from sourcefinder.deals.pricing import buy_quantity, deals_frame, neutralise_formula, write_csv
+from sourcefinder.store import database as store
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ import re
 import subprocess
 import sys
 
-from sourcefinder import db as store
 from sourcefinder.demo.job import marketplace_root
-from sourcefinder.evaluate import read_truth, score_pairs, stored_pairs
-from sourcefinder.matcher import DEFAULT_MIN_CONFIDENCE
+from sourcefinder.match.evaluation import read_truth, score_pairs, stored_pairs
+from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE
+from sourcefinder.store import database as store
 
 
 def test_demo_finds_the_sources_offline(tmp_path):

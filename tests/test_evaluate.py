@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sourcefinder.evaluate import read_truth, score_pairs
+from sourcefinder.match.evaluation import read_truth, score_pairs
 
 
 def test_precision_recall_f1():

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from sourcefinder import titles
-from sourcefinder.evidence import NO_DISTANCE, ScoredPairs, confidences, fitted_threshold, identifier_evidence
+from sourcefinder.match import titles
+from sourcefinder.match.scoring import (
+    NO_DISTANCE,
+    ScoredPairs,
+    confidences,
+    fitted_threshold,
+    identifier_evidence,
+)
 
 
 def _pairs(*rows: tuple) -> ScoredPairs:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sourcefinder import hamming
-from sourcefinder.hamming import HammingIndex, as_uint64
+from sourcefinder.match import hamming
+from sourcefinder.match.hamming import HammingIndex, as_uint64
 
 BACKENDS = (
     ["numpy"] + (["faiss"] if hamming.faiss is not None else []) + (["numba"] if hamming.HAVE_NUMBA else [])
@@ -111,7 +111,7 @@ def test_errors() -> None:
 def test_numba_blocks_and_query_chunks_find_what_numpy_finds() -> None:
     """More entries than one block and more queries than one chunk of the compiled kernel, near copies planted
     at the edges of blocks."""
-    from sourcefinder import hamming_numba
+    from sourcefinder.match import hamming_numba
 
     rng = np.random.default_rng(5)
     entries = rng.integers(0, 2**64, size=3 * hamming_numba.BLOCK + 17, dtype=np.uint64)

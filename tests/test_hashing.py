@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageOps
 
-from sourcefinder.hashing import (
+from sourcefinder.match.image_hashes import (
     HASHES,
     ImageError,
     compute_hashes,

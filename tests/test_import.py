@@ -9,7 +9,7 @@ import sys
 import pytest
 from PIL import Image, ImageDraw
 
-from sourcefinder import db as store
+from sourcefinder.store import database as store
 from tests.badimages import png_header
 
 

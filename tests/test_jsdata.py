@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sourcefinder.jsdata import (
+from sourcefinder.sites.jsdata import (
     PageDataError,
     find_assignment,
     find_iife_argument,

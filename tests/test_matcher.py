@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from sourcefinder import matcher
-from sourcefinder.hamming import as_uint64
-from sourcefinder.matcher import FactoryIndex, HashMatrix, best_distances
+from sourcefinder.match import index as matcher
+from sourcefinder.match.hamming import as_uint64
+from sourcefinder.match.index import FactoryIndex, HashMatrix, best_distances
 
 TITLES = [
     "304不锈钢真空保温杯 500ml 黑色",

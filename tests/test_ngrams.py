@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sourcefinder.ngrams import CharNgramTfidf, ngram_keys
-from sourcefinder.titles import normalize
+from sourcefinder.match.ngrams import CharNgramTfidf, ngram_keys
+from sourcefinder.match.titles import normalize
 
 REAL = Path(__file__).parent / "fixtures" / "titles" / "ember_val_titles.csv"
 
@@ -89,7 +89,7 @@ def test_ngram_range_beyond_three_is_refused() -> None:
 
 def test_blocks_give_the_same_vectors_as_one_pass(real_titles: list[str], monkeypatch) -> None:
     """Large corpora are cut into n-grams block by block (bounded memory); the result must not change."""
-    from sourcefinder import ngrams
+    from sourcefinder.match import ngrams
 
     whole = CharNgramTfidf((1, 3), 30)
     rows, queries = whole.fit_transform(real_titles), whole.transform(real_titles[:90])
@@ -103,8 +103,8 @@ def test_blocks_give_the_same_vectors_as_one_pass(real_titles: list[str], monkey
 
 def test_spans_counted_elsewhere_fit_the_same_index(real_titles: list[str]) -> None:
     """The matcher counts the factory side's n-grams span by span on its pool; the fitted index is the same."""
-    from sourcefinder.ngrams import count_blocks
-    from sourcefinder.titles import NGRAM_RANGE, TitleIndex
+    from sourcefinder.match.ngrams import count_blocks
+    from sourcefinder.match.titles import NGRAM_RANGE, TitleIndex
 
     whole = TitleIndex(real_titles)
     counted = [

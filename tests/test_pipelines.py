@@ -9,8 +9,8 @@ from scrapy.utils.test import get_crawler
 
 from pipelines.storage import SQLitePipeline, failed_requests_message
 from pipelines.validate import ValidationPipeline
-from sourcefinder import db as store
-from sourcefinder.items import Listing
+from sourcefinder.crawling.items import Listing
+from sourcefinder.store import database as store
 
 
 def _crawler(tmp_path, **settings):

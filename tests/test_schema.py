@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sourcefinder.schema import InvalidListing, listing_id, normalize_listing, tier_price
+from sourcefinder.listing import InvalidListing, listing_id, normalize_listing, tier_price
 
 BASE = {
     "source": "1688",

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from sourcefinder import db as store
+from sourcefinder.store import database as store
 from tests.conftest import FIXTURES
 from tests.mockserver import MockServer, Route
 from tests.test_crawl_real_pages import OFFLINE

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sourcefinder.jsdata import PageDataError
-from sourcefinder.schema import FIELDS, normalize_listing
+from sourcefinder.listing import FIELDS, normalize_listing
 from sourcefinder.sites import WallError, alibaba, parse_page
+from sourcefinder.sites.jsdata import PageDataError
 
 REAL = Path(__file__).parent / "fixtures" / "real-pages" / "1688"
 OFFER_HTML = (REAL / "detail_pc_od2024_offer769706957407.html").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from sourcefinder.matcher import identifier_evidence
+from sourcefinder.match.index import identifier_evidence
 from sourcefinder.sites.schemaorg import parse_product_page
 from tests.conftest import FIXTURES
 
@@ -283,7 +283,7 @@ def test_role_and_source_are_the_callers() -> None:
 
 
 def test_listings_carry_every_schema_key() -> None:
-    from sourcefinder.schema import FIELDS
+    from sourcefinder.listing import FIELDS
 
     [listing] = parse_product_page(_page("product_jsonld_graph.html"), URL)
     assert set(listing) == set(FIELDS)

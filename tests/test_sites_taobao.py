@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sourcefinder.jsdata import PageDataError
-from sourcefinder.schema import FIELDS, normalize_listing
+from sourcefinder.listing import FIELDS, normalize_listing
 from sourcefinder.sites import WallError, parse_page, taobao
+from sourcefinder.sites.jsdata import PageDataError
 
 REAL = Path(__file__).parent / "fixtures" / "real-pages" / "taobao"
 SEARCH = (REAL / "search_g_page_config_q-nvbao_2017-2018.json").read_text(encoding="utf-8")

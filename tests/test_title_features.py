@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sourcefinder import titles
-from sourcefinder.title_features import FEATURES, TitleSets, models_match, pair_features
+from sourcefinder.match import titles
+from sourcefinder.match.title_features import FEATURES, TitleSets, models_match, pair_features
 
 REAL = Path(__file__).parent / "fixtures" / "titles" / "ember_val_titles.csv"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sourcefinder.titles import (
+from sourcefinder.match.titles import (
     TitleIndex,
     compare,
     parse_pv_pairs,
@@ -169,7 +169,7 @@ def test_probability_is_low_when_the_size_conflicts() -> None:
 
 
 def test_scipy_fallback_keeps_the_same_top_pairs() -> None:
-    from sourcefinder import titles
+    from sourcefinder.match import titles
 
     index = TitleIndex(
         [prepare(t).index_text for t in ["保温杯500ml", "马克杯350ml", "汤锅18cm", "四件套1.8m"]]

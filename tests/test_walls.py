@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sourcefinder.walls import detect_wall
+from sourcefinder.sites.walls import detect_wall
 
 REAL = Path(__file__).parent / "fixtures" / "real-pages"
 

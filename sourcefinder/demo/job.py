@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sourcefinder import crawl as crawling
+from sourcefinder.crawling import process as crawling
 from sourcefinder.demo.catalogue import build_marketplace
 from sourcefinder.demo.server import DemoServer
 

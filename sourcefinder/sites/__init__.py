@@ -9,10 +9,10 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from sourcefinder.jsdata import PageDataError
 from sourcefinder.sites import alibaba, schemaorg, taobao
 from sourcefinder.sites.common import new_listing
-from sourcefinder.walls import detect_wall
+from sourcefinder.sites.jsdata import PageDataError
+from sourcefinder.sites.walls import detect_wall
 
 __all__ = ["PageDataError", "WallError", "parse_page"]
 

@@ -1,6 +1,6 @@
 """1688 (Alibaba wholesale) parsers: PC offer page, mobile ``__INIT_DATA``, SKU gateway, search result lists.
 
-Every parser returns plain dicts with the schema keys (see sourcefinder.schema) and role "factory".
+Every parser returns plain dicts with the schema keys (see sourcefinder.listing) and role "factory".
 The PC offer page is read in three layers, each a fallback for the one before: the module fields under
 ``result.data`` (productTitle, mainPrice, gallery, shippingServices...), then the nested model of the
 ``Root.fields.dataJson`` layout (tempModel, orderParamModel, skuModel...), then the
@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from sourcefinder.jsdata import PageDataError, find_assignment, find_iife_argument, load_data, resolve_refs
 from sourcefinder.prices import parse_count, parse_price, parse_shipping_fee
 from sourcefinder.sites.common import (
     clean_text,
@@ -27,6 +26,13 @@ from sourcefinder.sites.common import (
     price_tiers,
     to_int,
     unique,
+)
+from sourcefinder.sites.jsdata import (
+    PageDataError,
+    find_assignment,
+    find_iife_argument,
+    load_data,
+    resolve_refs,
 )
 
 # Badge tag ids of 1688 search results.

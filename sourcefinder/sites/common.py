@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urljoin
 
+from sourcefinder.listing import FIELDS
 from sourcefinder.prices import parse_count, parse_price
-from sourcefinder.schema import FIELDS
 
 _TAG = re.compile(r"<[^>]+>")
 _PROVINCES = (

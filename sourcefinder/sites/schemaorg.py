@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 
 import chompjs
 
-from sourcefinder.jsdata import PageDataError
 from sourcefinder.prices import parse_price
 from sourcefinder.sites.common import absolute, clean_text, image_urls, is_empty, new_listing
+from sourcefinder.sites.jsdata import PageDataError
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from sourcefinder.jsdata import PageDataError, find_assignment, load_data
 from sourcefinder.prices import parse_count, parse_price, parse_price_range, parse_shipping_fee
 from sourcefinder.sites.common import (
     absolute,
@@ -20,6 +19,7 @@ from sourcefinder.sites.common import (
     normalize_location,
     to_int,
 )
+from sourcefinder.sites.jsdata import PageDataError, find_assignment, load_data
 
 TMALL_BADGE = "天猫"
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import sqlite_utils
 
-from sourcefinder.schema import listing_id, now_iso
+from sourcefinder.listing import listing_id, now_iso
 
-DEFAULT_DB = "data/sourcefinder.db"
+DEFAULT_DB = "data/sourcefinder.store.database"
 JSON_COLUMNS = ("price_tiers", "badges", "attributes", "image_urls", "image_hashes")
 
 LISTING_COLUMNS: dict[str, type] = {
@@ -48,7 +48,7 @@ LISTING_COLUMNS: dict[str, type] = {
 
 
 def default_db_path() -> str:
-    """The database path: $SOURCEFINDER_DB, else data/sourcefinder.db."""
+    """The database path: $SOURCEFINDER_DB, else data/sourcefinder.store.database."""
     return os.environ.get("SOURCEFINDER_DB") or DEFAULT_DB
 
 

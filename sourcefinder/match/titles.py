@@ -28,8 +28,8 @@ import numpy as np
 from rapidfuzz import fuzz
 from scipy import sparse
 
-from sourcefinder.ngrams import CharNgramTfidf, Counted
-from sourcefinder.title_features import (
+from sourcefinder.match.ngrams import CharNgramTfidf, Counted
+from sourcefinder.match.title_features import (
     SIZE_DIMENSIONS,
     PairFeatures,
     TitleRow,
@@ -37,7 +37,7 @@ from sourcefinder.title_features import (
     models_match,
     pair_features,
 )
-from sourcefinder.units import Quantity, dimension_label, find_letter_sizes, find_quantities
+from sourcefinder.match.units import Quantity, dimension_label, find_letter_sizes, find_quantities
 
 _NO_VALUE = {"", "其他", "other", "其它", "无", "none", "null", "other/其他", "其他/other"}
 # Attribute keys that carry a fact the title rules also read.
@@ -162,7 +162,7 @@ def _tokenizer() -> Any:
 
 def _userdict_words() -> list[str]:
     """Brands, colours and unit words: kept whole by the segmenter."""
-    from sourcefinder.units import unit_table
+    from sourcefinder.match.units import unit_table
 
     units = [u for dim in unit_table()["dimensions"].values() for u in dim["units"] if len(u) > 1]
     return _word_list("userdict.txt") + [w for w in _colour_families() if len(w) > 1] + units

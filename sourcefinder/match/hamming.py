@@ -16,8 +16,7 @@ try:
 except ImportError:  # faiss-cpu is optional (the "fast" extra)
     faiss = None
 
-# numba is optional too (the "fast" extra); sourcefinder.hamming_numba, which imports it (~0.5 s), is imported
-# on the first index that uses it.
+# numba is optional too (the "fast" extra); sourcefinder.match.hamming_numba imports it when an index uses it.
 HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 BLOCK_PAIRS = 1 << 22
 """Pairs compared per numpy block: about 9 bytes each, so ~38 MB of scratch memory."""
@@ -93,12 +92,14 @@ class HammingIndex:
         self.backend = _available(backend)
         self.block_pairs = block_pairs
         self._faiss = None
+        self._compiled = None  # hamming_numba, imported (~0.5 s) only for an index that uses it
         if self.backend == "faiss":
             self._faiss = faiss.IndexBinaryFlat(64)
             self._faiss.add(self._packed(self.hashes))
         if self.backend == "numba":
-            from sourcefinder import hamming_numba
+            from sourcefinder.match import hamming_numba
 
+            self._compiled = hamming_numba
             hamming_numba.warm_up()  # compiled (or read from numba's cache) here, before any fork pool
 
     def __len__(self) -> int:
@@ -140,10 +141,8 @@ class HammingIndex:
         q = as_uint64(queries)
         if not len(q) or not len(self) or max_distance < 0:
             return (np.empty(0, np.int64),) * 3
-        if self.backend == "numba":
-            from sourcefinder import hamming_numba
-
-            return hamming_numba.range_search(q, self.hashes, max_distance)
+        if self._compiled is not None:
+            return self._compiled.range_search(q, self.hashes, max_distance)
         if self._faiss is not None:
             lims, dist, ids = self._faiss.range_search(self._packed(q), max_distance + 1)
             query_ids = np.repeat(np.arange(len(q)), np.diff(lims.astype(np.int64)))

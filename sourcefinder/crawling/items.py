@@ -1,4 +1,4 @@
-"""The Scrapy item for a listing and its ItemLoader; the fields are those of sourcefinder.schema."""
+"""The Scrapy item for a listing and its ItemLoader; the fields are those of sourcefinder.listing."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import scrapy
 from itemloaders.processors import Identity, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
 
-from sourcefinder.schema import FIELDS, PIPELINE_FIELDS
+from sourcefinder.listing import FIELDS, PIPELINE_FIELDS
 
 _LIST_FIELDS = {"price_tiers", "badges", "image_urls", "images", "image_hashes"}
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from sourcefinder.schema import tier_price
+from sourcefinder.listing import tier_price
 
 DEAL_COLUMNS = [
     "retail_id",

@@ -13,7 +13,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.defer import deferred_from_coro
 
-from sourcefinder.walls import detect_wall
+from sourcefinder.sites.walls import detect_wall
 
 logger = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
-from sourcefinder.ngrams import bigram_keys
+from sourcefinder.match.ngrams import bigram_keys
 
 if TYPE_CHECKING:
-    from sourcefinder.titles import TitleInfo
+    from sourcefinder.match.titles import TitleInfo
 
 # Quantity dimensions that are clothing and shoe sizes (their own features); the others are quantities.
 SIZE_DIMENSIONS = ("size", "shoe_size")

@@ -1,7 +1,7 @@
 """The matching engine: pair retail listings with the factory listings that sell the identical item.
 
 Candidates come from indexes (a Hamming index over image hashes, a TF-IDF index over titles); only the
-short list is scored (sourcefinder.evidence): title rules and rapidfuzz ratios, photo distances, identifiers,
+short list is scored (sourcefinder.match.scoring): title rules and rapidfuzz ratios, photo distances, identifiers,
 combined into one calibrated confidence. See docs/matching.md.
 """
 
@@ -21,8 +21,10 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from sourcefinder import titles
-from sourcefinder.evidence import (
+from sourcefinder.match import titles
+from sourcefinder.match.hamming import HammingIndex, as_uint64, faiss, popcount
+from sourcefinder.match.ngrams import Counted, count_blocks
+from sourcefinder.match.scoring import (
     NO_DISTANCE,
     ScoredPairs,
     confidences,
@@ -31,9 +33,7 @@ from sourcefinder.evidence import (
     identifiers,
     photo_message,
 )
-from sourcefinder.hamming import HammingIndex, as_uint64, faiss, popcount
-from sourcefinder.ngrams import Counted, count_blocks
-from sourcefinder.title_features import TitleRow, TitleSets, pair_features
+from sourcefinder.match.title_features import TitleRow, TitleSets, pair_features
 
 # Image hashes compared across listings: each retail hash against the factory's same hash and its mirror,
 # within a radius chosen on the hashing benchmark (docs/hashing.md): phash <= 12 or dhash <= 10.
@@ -492,7 +492,7 @@ def _changed(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def match_database(database: Any, full: bool = False, **options: Any) -> MatchSummary:
     """Match the stored listings: new and changed ones only, or all of them with ``full``."""
-    from sourcefinder import db as store
+    from sourcefinder.store import database as store
 
     started = time.perf_counter()
     retail = list(store.listings(database, "retail"))

@@ -1,0 +1,1 @@
+"""The SQLite store (sqlite-utils): listings, price history, crawl runs and matches."""
