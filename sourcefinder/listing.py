@@ -8,36 +8,64 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sourcefinder.prices import parse_price
 
 ROLES = ("retail", "factory")
-REQUIRED = ("source", "role", "item_id", "title", "price")
-FIELDS = (
-    "source",
-    "role",
-    "item_id",
-    "url",
-    "title",
-    "price",
-    "currency",
-    "price_tiers",
-    "moq",
-    "shipping_fee",
-    "seller",
-    "location",
-    "badges",
-    "sales",
-    "category",
-    "attributes",
-    "image_urls",
-    "image_phash",
-    "crawled_at",
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a listing: its name, its JSON type, how SQLite stores it and where it comes from."""
+
+    name: str
+    type: type  # the Python type of its value once normalised (list and dict values are stored as JSON)
+    required: bool = False
+    pipeline: bool = False  # added by the pipelines on the way to storage (a feed may carry it too)
+
+    @property
+    def json(self) -> bool:
+        """Stored as a JSON text column."""
+        return self.type in (list, dict)
+
+    @property
+    def column_type(self) -> type:
+        """The sqlite-utils column type."""
+        return str if self.json else self.type
+
+
+# The one definition of a listing: the Scrapy item's fields (crawling.items), the database columns
+# (store.database), the feed validation (normalize_listing) and the table of docs/schema.md all come from it.
+LISTING_FIELDS = (
+    Field("source", str, required=True),
+    Field("role", str, required=True),
+    Field("item_id", str, required=True),
+    Field("url", str),
+    Field("title", str, required=True),
+    Field("price", float, required=True),
+    Field("currency", str),
+    Field("price_tiers", list),
+    Field("moq", int),
+    Field("shipping_fee", float),
+    Field("seller", str),
+    Field("location", str),
+    Field("badges", list),
+    Field("sales", int),
+    Field("category", str),
+    Field("attributes", dict),
+    Field("image_urls", list),
+    Field("image_phash", str),
+    Field("crawled_at", str),
+    Field("images", list, pipeline=True),
+    Field("image_hashes", list, pipeline=True),
 )
+FIELDS = tuple(f.name for f in LISTING_FIELDS if not f.pipeline)
+REQUIRED = tuple(f.name for f in LISTING_FIELDS if f.required)
 # Fields that pipelines add on the way to storage; feeds may carry them too.
-PIPELINE_FIELDS = ("images", "image_hashes")
+PIPELINE_FIELDS = tuple(f.name for f in LISTING_FIELDS if f.pipeline)
 
 _HEX16 = re.compile(r"^[0-9a-f]{16}$")
 _IMAGE_SCHEMES = ("http://", "https://", "file://")

@@ -20,7 +20,7 @@ def test_demo_finds_the_sources_offline(tmp_path):
     env = {**os.environ, "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
     env["no_proxy"] = "127.0.0.1,localhost"
     result = subprocess.run(
-        [sys.executable, "-m", "sourcefinder.cli", "demo", "--size", "small", "--db", str(db_path)],
+        [sys.executable, "-m", "sourcefinder", "demo", "--size", "small", "--db", str(db_path)],
         capture_output=True, text=True, timeout=600, cwd=tmp_path, env=env,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

@@ -25,7 +25,7 @@ def _photo(path):
 def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
     """Run the sourcefinder CLI in a child process (each crawl needs a fresh Twisted reactor)."""
     return subprocess.run(
-        [sys.executable, "-m", "sourcefinder.cli", *args],
+        [sys.executable, "-m", "sourcefinder", *args],
         capture_output=True,
         text=True,
         timeout=240,

@@ -113,3 +113,18 @@ def test_tier_price(qty, expected):
 
 def test_tier_price_below_every_tier_is_the_listing_price():
     assert tier_price(9.0, [{"min_qty": 10, "price": 7.0}], 1) == 9.0
+
+
+def test_every_listing_field_is_documented_and_stored():
+    """docs/schema.md, the Scrapy item and the listings table all hold the one definition's fields."""
+    from pathlib import Path
+
+    from sourcefinder.crawling.items import Listing
+    from sourcefinder.listing import LISTING_FIELDS
+    from sourcefinder.store.database import LISTING_COLUMNS
+
+    docs = (Path(__file__).parents[1] / "docs" / "schema.md").read_text(encoding="utf-8")
+    for field in LISTING_FIELDS:
+        assert f"| `{field.name}` |" in docs, field.name
+        assert field.name in Listing.fields
+        assert field.name in LISTING_COLUMNS or field.name == "images"

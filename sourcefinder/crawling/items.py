@@ -6,9 +6,9 @@ import scrapy
 from itemloaders.processors import Identity, MapCompose, TakeFirst
 from scrapy.loader import ItemLoader
 
-from sourcefinder.listing import FIELDS, PIPELINE_FIELDS
+from sourcefinder.listing import LISTING_FIELDS
 
-_LIST_FIELDS = {"price_tiers", "badges", "image_urls", "images", "image_hashes"}
+_LIST_FIELDS = {f.name for f in LISTING_FIELDS if f.type is list}
 
 
 def _strip(value: object) -> object:
@@ -18,7 +18,7 @@ def _strip(value: object) -> object:
 class Listing(scrapy.Item):
     """One product listing, retail or factory (see docs/schema.md)."""
 
-    locals().update({name: scrapy.Field() for name in FIELDS + PIPELINE_FIELDS})
+    locals().update({f.name: scrapy.Field() for f in LISTING_FIELDS})
 
 
 class ListingLoader(ItemLoader):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sourcefinder.crawling import process as crawling
 from sourcefinder.demo.catalogue import build_marketplace
@@ -38,9 +40,23 @@ def crawl_settings(db_path: Path) -> dict:
     return {**CRAWL_SETTINGS, "LOG_FILE": str(Path(db_path).parent / "crawl.log")}
 
 
-def crawl_demo(db_path: Path, seed: int = 7, size: str | int = "default") -> Path:
-    """Build the marketplace, serve it and crawl both sides into ``db_path``; return the marketplace root."""
+Crawl = Callable[[list[crawling.SpiderSpec], Path, dict], Any]
+
+
+def crawl_demo(
+    db_path: Path,
+    seed: int = 7,
+    size: str | int = "default",
+    crawl: Crawl = crawling.crawl,
+    on_serving: Callable[[Path, str], None] | None = None,
+) -> Path:
+    """Build the marketplace, serve it and crawl both sides into ``db_path``; return the marketplace root.
+
+    ``crawl`` runs the spiders (the CLI passes one that shows progress); ``on_serving(root, url)`` is told
+    where the marketplace is served before the crawl starts."""
     root = build_marketplace(marketplace_root(db_path), seed=seed, size=size)
     with DemoServer(root) as server:
-        crawling.crawl(demo_spiders(server), db_path, crawl_settings(db_path))
+        if on_serving is not None:
+            on_serving(root, server.url)
+        crawl(demo_spiders(server), Path(db_path), crawl_settings(db_path))
     return root

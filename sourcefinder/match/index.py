@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from sourcefinder.listing import listing_id
 from sourcefinder.match import titles
 from sourcefinder.match.hamming import HammingIndex, as_uint64, faiss, popcount
 from sourcefinder.match.ngrams import Counted, count_blocks
@@ -454,8 +455,8 @@ class FactoryIndex:
         )
         phash, dhash = _known(int(pairs.phash[k])), _known(int(pairs.dhash[k]))
         return Match(
-            retail_id=f"{listing['source']}:{listing['item_id']}",
-            factory_id=f"{factory['source']}:{factory['item_id']}",
+            retail_id=listing_id(listing["source"], listing["item_id"]),
+            factory_id=listing_id(factory["source"], factory["item_id"]),
             confidence=value,
             image_distance=phash,
             dhash_distance=dhash,

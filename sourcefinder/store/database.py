@@ -13,33 +13,14 @@ from typing import Any
 
 import sqlite_utils
 
-from sourcefinder.listing import listing_id, now_iso
+from sourcefinder.listing import LISTING_FIELDS, listing_id, now_iso
 
 DEFAULT_DB = "data/sourcefinder.store.database"
-JSON_COLUMNS = ("price_tiers", "badges", "attributes", "image_urls", "image_hashes")
-
+JSON_COLUMNS = tuple(f.name for f in LISTING_FIELDS if f.json and f.name != "images")
+# The listing's own fields (the downloaded images' paths are not kept: their hashes are), then the store's.
 LISTING_COLUMNS: dict[str, type] = {
     "id": str,
-    "source": str,
-    "role": str,
-    "item_id": str,
-    "url": str,
-    "title": str,
-    "price": float,
-    "currency": str,
-    "price_tiers": str,
-    "moq": int,
-    "shipping_fee": float,
-    "seller": str,
-    "location": str,
-    "badges": str,
-    "sales": int,
-    "category": str,
-    "attributes": str,
-    "image_urls": str,
-    "image_phash": str,
-    "image_hashes": str,
-    "crawled_at": str,
+    **{f.name: f.column_type for f in LISTING_FIELDS if f.name != "images"},
     "first_seen": str,
     "updated_at": str,
     "content_hash": str,

@@ -1,0 +1,5 @@
+"""``python -m sourcefinder``: the command line."""
+
+from sourcefinder.cli import app
+
+app()

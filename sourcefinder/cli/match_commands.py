@@ -1,0 +1,55 @@
+"""Matching commands: match and evaluate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sourcefinder.cli.common import DbOption, MinConfidence, app, console, fail
+from sourcefinder.match.evaluation import read_truth, score_pairs, stored_pairs
+from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE, match_database
+from sourcefinder.store import database as store
+
+
+@app.command("match")
+def match_command(
+    db: DbOption,
+    full: Annotated[
+        bool, typer.Option("--full", help="Re-score every listing, not only new and changed ones.")
+    ] = False,
+) -> None:
+    """Pair retail listings with the factory listings that sell the identical item, with evidence.
+
+    Example: sourcefinder match --full
+    """
+    summary = match_database(store.open_db(db), full=full)
+    console.print(
+        f"Scored {summary.retail_scored} of {summary.retail_total} retail listings against "
+        f"{summary.factory_total} factory listings in {summary.seconds:.1f} s; "
+        f"{summary.matches_stored} candidate pairs stored"
+    )
+
+
+@app.command("evaluate")
+def evaluate_command(
+    truth: Annotated[Path, typer.Argument(help="CSV with columns retail_id,factory_id (the true pairs).")],
+    db: DbOption,
+    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
+) -> None:
+    """Precision, recall and F1 of the stored matches against the true pairs.
+
+    Example: sourcefinder evaluate data/demo-marketplace/ground_truth.csv
+    """
+    try:
+        wanted = read_truth(truth)
+    except (OSError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    scores = score_pairs(stored_pairs(store.open_db(db), min_confidence), wanted)
+    console.print(
+        f"precision {scores.precision:.3f}  recall {scores.recall:.3f}  F1 {scores.f1:.3f}  "
+        f"(true positives {scores.true_positives}, false positives {scores.false_positives}, "
+        f"missed {scores.false_negatives})",
+        highlight=False,
+    )
