@@ -20,7 +20,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sourcefinder.demo.job import crawl_demo  # noqa: E402
-from sourcefinder.match import titles  # noqa: E402
+from sourcefinder.match import title_compare  # noqa: E402
 from sourcefinder.match.evaluation import read_truth, score_pairs  # noqa: E402
 from sourcefinder.match.index import (  # noqa: E402
     DEFAULT_MIN_CONFIDENCE,
@@ -80,7 +80,7 @@ def demo_report(workdir: Path, size: str) -> None:
     ours = score_pairs(
         {pair for pair, p in zip(ids, probabilities, strict=True) if p >= DEFAULT_MIN_CONFIDENCE}, truth
     )
-    cosines = np.array([titles.similarity(infos[r], index.sets.row(f)) for r, f in positions])
+    cosines = np.array([title_compare.similarity(infos[r], index.sets.row(f)) for r, f in positions])
     baseline_f1, baseline_threshold = best_cosine_f1(cosines, labels, len(truth))
     print(
         f"demo marketplace, seed 7 ({size}): {len(factories)} factory, {len(retail)} retail, {len(truth)} true pairs"

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from sourcefinder.match import titles  # noqa: E402
+from sourcefinder.match import prepare  # noqa: E402
 from sourcefinder.match.hamming import HammingIndex, faiss  # noqa: E402
 from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE, DEFAULT_TITLE_TOP_N, WORKERS, FactoryIndex  # noqa: E402
 
@@ -78,7 +78,7 @@ def real_listings() -> list[tuple[str, dict[str, str], str]]:
         with open(DATA / name, encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 for side in ("left", "right"):
-                    attributes = titles.parse_pv_pairs(row[f"pv_pairs_{side}"])
+                    attributes = prepare.parse_pv_pairs(row[f"pv_pairs_{side}"])
                     title, attributes = _without_codes(row[f"title_{side}"], attributes)
                     seen.setdefault(row[f"id_{side}"], (title, attributes, row[f"cate_name_{side}"]))
     return list(seen.values())

@@ -35,7 +35,11 @@ from fit_title_model import (  # noqa: E402
     truth_count,
 )
 
-from sourcefinder.match import titles  # noqa: E402
+from sourcefinder.match import (
+    prepare,  # noqa: E402
+    title_compare,  # noqa: E402
+    title_index,  # noqa: E402
+)
 from sourcefinder.match.evaluation import score_pairs  # noqa: E402
 from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE, STORE_FLOOR, FactoryIndex  # noqa: E402
 
@@ -145,15 +149,15 @@ def matcher_lines(retail: Side, factory: Side) -> list[str]:
     ]
 
 
-def scale_check(infos: list[titles.TitleInfo], n: int, seed: int = 0) -> str:
+def scale_check(infos: list[prepare.TitleInfo], n: int, seed: int = 0) -> str:
     """Time ``n`` queries against ``n`` entries, texts spliced from halves of real titles."""
     rng = np.random.default_rng(seed)
     texts = [i.text for i in infos]
 
-    def synthetic() -> list[titles.TitleInfo]:
+    def synthetic() -> list[prepare.TitleInfo]:
         picks = rng.integers(0, len(texts), (n, 2))
         return [
-            titles.TitleInfo(
+            prepare.TitleInfo(
                 title="", text=texts[a][: len(texts[a]) // 2] + texts[b][len(texts[b]) // 2 :], tokens=()
             )
             for a, b in picks
@@ -161,7 +165,7 @@ def scale_check(infos: list[titles.TitleInfo], n: int, seed: int = 0) -> str:
 
     entries, queries = synthetic(), synthetic()
     start = time.perf_counter()
-    found = titles.TitleIndex([e.index_text for e in entries]).candidates(
+    found = title_index.TitleIndex([e.index_text for e in entries]).candidates(
         [q.index_text for q in queries], top_n=20, min_similarity=0.1
     )
     return (
@@ -176,7 +180,7 @@ def main() -> None:
     timings: dict[str, float] = {}
     start = time.perf_counter()
     pairs = pd.read_csv(DATA / "val.csv")
-    titles.prepare("预热")  # jieba and OpenCC load here, not inside the timings below
+    prepare.prepare("预热")  # jieba and OpenCC load here, not inside the timings below
     timings["load + init"] = time.perf_counter() - start
 
     mark = time.perf_counter()
@@ -189,7 +193,7 @@ def main() -> None:
 
     mark = time.perf_counter()
     ri, fi = np.array([c[0] for c in candidates]), np.array([c[1] for c in candidates])
-    probabilities = titles.title_probabilities(side_features(retail, factory, ri, fi))
+    probabilities = title_compare.title_probabilities(side_features(retail, factory, ri, fi))
     timings["compare + score"] = time.perf_counter() - mark
 
     cosines = np.array([c for _, _, c in candidates])
@@ -205,7 +209,7 @@ def main() -> None:
     print(
         _line("(a) baseline TF-IDF cosine, oracle threshold", *prf(cosines >= oracle, correct, truth), oracle)
     )
-    threshold = titles.title_threshold()
+    threshold = title_compare.title_threshold()
     print(
         _judged(
             _line(

@@ -32,7 +32,8 @@ from sourcefinder.demo.job import crawl_demo  # noqa: E402
 from sourcefinder.match.evaluation import read_truth  # noqa: E402
 from sourcefinder.match.index import DEFAULT_TITLE_TOP_N, FactoryIndex  # noqa: E402
 from sourcefinder.match.scoring import FEATURES, ScoredPairs, feature_matrix  # noqa: E402
-from sourcefinder.match.title_features import TitleSets, pair_features  # noqa: E402
+from sourcefinder.match.title_features import pair_features  # noqa: E402
+from sourcefinder.match.title_sets import TitleSets  # noqa: E402
 from sourcefinder.store import database as store  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -24,17 +24,22 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from sourcefinder.match import titles  # noqa: E402
+from sourcefinder.match import (
+    prepare,  # noqa: E402
+    title_compare,  # noqa: E402
+    title_index,  # noqa: E402
+    title_text,  # noqa: E402
+)
 from sourcefinder.match.title_features import (  # noqa: E402
     ATTRIBUTE_PREFIX,
     FEATURES,
     PairFeatures,
-    TitleSets,
     pair_features,
 )
+from sourcefinder.match.title_sets import TitleSets  # noqa: E402
 
 DATA = Path("/work/shared/data/ali-title-pairs")
-RESOURCES = Path(titles.__file__).parent / "resources"
+RESOURCES = Path(title_text.__file__).parent / "resources"
 TOP_N = 20
 MIN_SIMILARITY = 0.05
 C = 1.0
@@ -51,7 +56,7 @@ class Side:
 
     ids: np.ndarray
     clusters: np.ndarray
-    infos: list[titles.TitleInfo]
+    infos: list[prepare.TitleInfo]
     listings: list[dict]  # in the item schema (source, item_id, title, attributes), for the matcher
 
 
@@ -71,17 +76,17 @@ def load_side(pairs: pd.DataFrame, side: str) -> Side:
             "source": role,
             "item_id": str(i),
             "title": str(t),
-            "attributes": titles.parse_pv_pairs(p if isinstance(p, str) else None),
+            "attributes": prepare.parse_pv_pairs(p if isinstance(p, str) else None),
         }
         for i, t, p in zip(rows[f"id_{side}"], rows[f"title_{side}"], rows[f"pv_pairs_{side}"], strict=True)
     ]
-    infos = [titles.prepare(x["title"], x["attributes"]) for x in listings]
+    infos = [prepare.prepare(x["title"], x["attributes"]) for x in listings]
     return Side(rows[f"id_{side}"].to_numpy(), rows[f"cluster_id_{side}"].to_numpy(), infos, listings)
 
 
 def candidate_pairs(retail: Side, factory: Side) -> list[tuple[int, int, float]]:
     """(retail index, factory index, cosine) from the title index, as the matcher would get them."""
-    return titles.TitleIndex([i.index_text for i in factory.infos]).candidates(
+    return title_index.TitleIndex([i.index_text for i in factory.infos]).candidates(
         [i.index_text for i in retail.infos], top_n=TOP_N, min_similarity=MIN_SIMILARITY
     )
 
@@ -201,8 +206,8 @@ def write_brand_dictionary(train_csv: Path = DATA / "train.csv", min_listings: i
     for side in ("left", "right"):
         rows = pairs.drop_duplicates(f"id_{side}")
         for pv in rows[f"pv_pairs_{side}"].dropna():
-            brand = titles.parse_pv_pairs(pv).get("品牌", "")
-            seen.update(set(titles._split_values(brand)))
+            brand = prepare.parse_pv_pairs(pv).get("品牌", "")
+            seen.update(set(title_text.split_values(brand)))
     brands = sorted(b for b, n in seen.items() if n >= min_listings and len(b) >= 2 and not b.isdigit())
     header = (
         "# Brands for the segmenter and the brand rule; written by benchmarks/fit_title_model.py --brands.\n"
@@ -219,7 +224,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.brands:
         print(f"brands written: {write_brand_dictionary()}")
     model = fit()
-    (RESOURCES / titles.MODEL_RESOURCE).write_text(
+    (RESOURCES / title_compare.MODEL_RESOURCE).write_text(
         json.dumps(model, ensure_ascii=False, indent=1) + "\n", "utf-8"
     )
     print(

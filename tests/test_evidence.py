@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sourcefinder.match import titles
+from sourcefinder.match import prepare, title_compare, title_index
 from sourcefinder.match.scoring import (
     NO_DISTANCE,
     ScoredPairs,
@@ -20,14 +20,14 @@ def _pairs(*rows: tuple) -> ScoredPairs:
     for retail, factory, a, b, *rest in rows:
         phash, dhash, attrs = (rest + [None, None, ({}, {})][len(rest) :])[:3]
         agree, conflict = identifier_evidence(*attrs)
-        info_a, info_b = titles.prepare(a), titles.prepare(b)
-        ev = titles.compare(info_a, info_b)
-        index = titles.TitleIndex([info_b.index_text])
+        info_a, info_b = prepare.prepare(a), prepare.prepare(b)
+        ev = title_compare.compare(info_a, info_b)
+        index = title_index.TitleIndex([info_b.index_text])
         [cosine] = index.cosines(index.vectors([info_a.index_text]), np.array([0]), np.array([0]))
         values = (
             retail,
             factory,
-            titles.title_probability(ev),
+            title_compare.title_probability(ev),
             phash,
             dhash,
             bool(agree) - bool(conflict),
@@ -67,7 +67,7 @@ def test_the_same_photo_never_lowers_confidence_and_a_different_one_does():
 def test_a_size_conflict_is_not_a_match_even_with_the_same_photo():
     """Size siblings share one photo; the title must keep them apart."""
     sibling = (0, 0, "网红陶瓷勺子16.5cm", "陶瓷勺子18cm 厂家直销", 0, 0)
-    ev = titles.compare(titles.prepare(sibling[2]), titles.prepare(sibling[3]))
+    ev = title_compare.compare(prepare.prepare(sibling[2]), prepare.prepare(sibling[3]))
     assert ev.conflicting == ["尺寸 16.5cm ≠ 18cm"]
     right = (0, 1, "网红陶瓷勺子16.5cm", "陶瓷勺子16.5cm 厂家直销", 0, 0)
     wrong_p, right_p = confidences(_pairs(sibling, right))

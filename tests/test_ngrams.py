@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sourcefinder.match.ngrams import CharNgramTfidf, ngram_keys
-from sourcefinder.match.titles import normalize
+from sourcefinder.match.title_text import normalize
 
 REAL = Path(__file__).parent / "fixtures" / "titles" / "ember_val_titles.csv"
 
@@ -104,7 +104,7 @@ def test_blocks_give_the_same_vectors_as_one_pass(real_titles: list[str], monkey
 def test_spans_counted_elsewhere_fit_the_same_index(real_titles: list[str]) -> None:
     """The matcher counts the factory side's n-grams span by span on its pool; the fitted index is the same."""
     from sourcefinder.match.ngrams import count_blocks
-    from sourcefinder.match.titles import NGRAM_RANGE, TitleIndex
+    from sourcefinder.match.title_index import NGRAM_RANGE, TitleIndex
 
     whole = TitleIndex(real_titles)
     counted = [

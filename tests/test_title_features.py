@@ -8,32 +8,33 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sourcefinder.match import titles
-from sourcefinder.match.title_features import FEATURES, TitleSets, models_match, pair_features
+from sourcefinder.match import prepare, title_compare
+from sourcefinder.match.title_features import FEATURES, models_match, pair_features
+from sourcefinder.match.title_sets import TitleSets
 
 REAL = Path(__file__).parent / "fixtures" / "titles" / "ember_val_titles.csv"
 
 
 @pytest.fixture(scope="module")
-def real_infos() -> list[titles.TitleInfo]:
+def real_infos() -> list[prepare.TitleInfo]:
     with open(REAL, encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    return [titles.prepare(r["title"], titles.parse_pv_pairs(r["pv_pairs"])) for r in rows]
+    return [prepare.prepare(r["title"], prepare.parse_pv_pairs(r["pv_pairs"])) for r in rows]
 
 
 def _jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _bigrams(info: titles.TitleInfo) -> set[str]:
+def _bigrams(info: prepare.TitleInfo) -> set[str]:
     compact = info.text.replace(" ", "")
     return {compact[i : i + 2] for i in range(len(compact) - 1)}
 
 
-def _expected(a: titles.TitleInfo, b: titles.TitleInfo) -> dict[str, float]:
+def _expected(a: prepare.TitleInfo, b: prepare.TitleInfo) -> dict[str, float]:
     """The features of one pair, written out with Python sets and the fact messages."""
     counts = dict.fromkeys(("quantity", "size", "colour", "model", "brand"), (0, 0))
-    for kind, (agree, conflict) in titles.facts(a, b):
+    for kind, (agree, conflict) in title_compare.facts(a, b):
         agreed, conflicted = counts[kind]
         counts[kind] = (agreed + (agree is not None), conflicted + (conflict is not None))
     shared = a.attributes.keys() & b.attributes.keys()
@@ -76,7 +77,7 @@ def test_a_fact_both_sides_name_agrees_or_conflicts() -> None:
         ),  # letter size conflicts, model inside the longer one agrees
         ("汤锅", "汤锅18cm 黑色"),  # one side silent: nothing
     ]
-    infos = [titles.prepare(t) for pair in pairs for t in pair]
+    infos = [prepare.prepare(t) for pair in pairs for t in pair]
     sets = TitleSets.of(infos)
     features = pair_features(sets, sets, np.arange(0, 8, 2), np.arange(1, 8, 2))
     m = features.matrix(["quantity_agree", "quantity_conflict", "colour_agree", "colour_conflict"])
@@ -89,7 +90,7 @@ def test_compare_is_the_batch_for_one_pair(real_infos) -> None:
     a, b = real_infos[0], real_infos[1]
     sets = TitleSets.of([a, b])
     batch = pair_features(sets, sets, np.array([0]), np.array([1])).as_dict(0)
-    assert titles.compare(a, b).features() == batch
+    assert title_compare.compare(a, b).features() == batch
     assert set(FEATURES) <= batch.keys()
 
 
@@ -103,7 +104,7 @@ def test_no_pairs_give_an_empty_matrix(real_infos) -> None:
     sets = TitleSets.of(real_infos[:3])
     features = pair_features(sets, sets, np.zeros(0, np.int64), np.zeros(0, np.int64))
     assert features.matrix(list(FEATURES)).shape == (0, len(FEATURES))
-    assert titles.title_probabilities(features).shape == (0,)
+    assert title_compare.title_probabilities(features).shape == (0,)
 
 
 def test_spans_concatenated_equal_one_build(real_infos) -> None:
@@ -127,7 +128,7 @@ def test_a_title_reads_back_from_its_sets(real_infos) -> None:
     def said(a, b) -> list:
         return [
             (kind, agree and agree(), conflict and conflict())
-            for kind, (agree, conflict) in titles.facts(a, b)
+            for kind, (agree, conflict) in title_compare.facts(a, b)
         ]
 
     for k in ks:
@@ -145,7 +146,9 @@ def test_a_title_reads_back_from_its_sets(real_infos) -> None:
             info.joined,
         )
         assert said(real_infos[rich], row) == said(real_infos[rich], info)
-        assert titles.similarity(real_infos[rich], row) == titles.similarity(real_infos[rich], info)
+        assert title_compare.similarity(real_infos[rich], row) == title_compare.similarity(
+            real_infos[rich], info
+        )
     assert any(agree or conflict for _, agree, conflict in said(real_infos[rich], sets.row(rich)))
     together = sets.rows_of(ks)  # what the matcher reads for the kept pairs of a span, at once
     assert [said(real_infos[rich], row) for row in together] == [
@@ -161,7 +164,7 @@ def test_model_containment_in_batch_equals_models_match_code_by_code() -> None:
     def codes() -> frozenset[str]:
         return frozenset("".join(rng.choice(alphabet, rng.integers(1, 7))) for _ in range(rng.integers(1, 4)))
 
-    infos = [titles.TitleInfo(title="", text="", tokens=(), models=codes()) for _ in range(300)]
+    infos = [prepare.TitleInfo(title="", text="", tokens=(), models=codes()) for _ in range(300)]
     sets = TitleSets.of(infos)
     ai, bi = rng.integers(0, 300, 5000), rng.integers(0, 300, 5000)
     got = pair_features(sets, sets, ai, bi).matrix(["model_agree"]).ravel() > 0

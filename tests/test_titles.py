@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from sourcefinder.match.titles import (
-    TitleIndex,
-    compare,
-    parse_pv_pairs,
-    prepare,
-    segmenter,
-    title_probability,
-    title_threshold,
-)
+from sourcefinder.match.prepare import parse_pv_pairs, prepare
+from sourcefinder.match.title_compare import compare, title_probability, title_threshold
+from sourcefinder.match.title_index import TitleIndex
+from sourcefinder.match.title_text import segmenter
 
 
 @pytest.mark.parametrize("module", ["jieba", "jieba_fast_dat"])
@@ -169,13 +164,13 @@ def test_probability_is_low_when_the_size_conflicts() -> None:
 
 
 def test_scipy_fallback_keeps_the_same_top_pairs() -> None:
-    from sourcefinder.match import titles
+    from sourcefinder.match import title_index
 
     index = TitleIndex(
         [prepare(t).index_text for t in ["保温杯500ml", "马克杯350ml", "汤锅18cm", "四件套1.8m"]]
     )
     vectorizer, matrix = index._fitted()
     queries = vectorizer.transform(["保温杯 500ml", "汤锅 18cm"])
-    fast = titles._topn_product(queries, matrix, 2, 0.01).toarray()
-    plain = titles._blocked_topn(queries, matrix, 2, 0.01).toarray()
+    fast = title_index._topn_product(queries, matrix, 2, 0.01).toarray()
+    plain = title_index._blocked_topn(queries, matrix, 2, 0.01).toarray()
     assert (fast.round(5) == plain.round(5)).all()

@@ -22,7 +22,7 @@ import pandas as pd
 from scipy import sparse
 
 from sourcefinder.listing import listing_id
-from sourcefinder.match import titles
+from sourcefinder.match import prepare, title_compare, title_index
 from sourcefinder.match.hamming import HammingIndex, as_uint64, faiss, popcount
 from sourcefinder.match.ngrams import Counted, count_blocks
 from sourcefinder.match.scoring import (
@@ -34,7 +34,8 @@ from sourcefinder.match.scoring import (
     identifiers,
     photo_message,
 )
-from sourcefinder.match.title_features import TitleRow, TitleSets, pair_features
+from sourcefinder.match.title_features import pair_features
+from sourcefinder.match.title_sets import TitleRow, TitleSets
 
 # Image hashes compared across listings: each retail hash against the factory's same hash and its mirror,
 # within a radius chosen on the hashing benchmark (docs/hashing.md): phash <= 12 or dhash <= 10.
@@ -165,8 +166,8 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
     timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
 
 
-def _prepare(listing: dict[str, Any]) -> titles.TitleInfo:
-    return titles.prepare(listing["title"], listing.get("attributes"))
+def _prepare(listing: dict[str, Any]) -> prepare.TitleInfo:
+    return prepare.prepare(listing["title"], listing.get("attributes"))
 
 
 # What forked pool workers read: set before the pool starts, inherited by fork, never pickled.
@@ -178,7 +179,7 @@ def _worker_setup() -> None:
     no cyclic garbage collection (the workers' objects hold no cycles; the collector's passes over a span's
     titles and evidence cost a quarter of the scoring time)."""
     gc.disable()
-    titles.TOPN_THREADS = 1
+    title_index.TOPN_THREADS = 1
     if faiss is not None:
         faiss.omp_set_num_threads(1)
 
@@ -227,11 +228,11 @@ def _forked_map(
         _FORKED.clear()
 
 
-def _prepare_span(span: tuple[int, int]) -> list[titles.TitleInfo]:
+def _prepare_span(span: tuple[int, int]) -> list[prepare.TitleInfo]:
     return [_prepare(listing) for listing in _FORKED["listings"][span[0] : span[1]]]
 
 
-def prepare_listings(listings: Sequence[dict[str, Any]]) -> list[titles.TitleInfo]:
+def prepare_listings(listings: Sequence[dict[str, Any]]) -> list[prepare.TitleInfo]:
     """The TitleInfo of every listing (on all cores for many listings)."""
     return _forked_map(_prepare_span, len(listings), listings=listings)
 
@@ -239,7 +240,7 @@ def prepare_listings(listings: Sequence[dict[str, Any]]) -> list[titles.TitleInf
 def _sets_span(span: tuple[int, int]) -> list[tuple[TitleSets, list[str], list[Counted]]]:
     infos = _prepare_span(span)
     texts = [info.index_text for info in infos]
-    return [(TitleSets.of(infos), texts, count_blocks(texts, titles.NGRAM_RANGE))]
+    return [(TitleSets.of(infos), texts, count_blocks(texts, title_index.NGRAM_RANGE))]
 
 
 def prepare_sets(
@@ -294,7 +295,7 @@ class FactoryIndex:
             self.sets, index_texts, counted = prepare_sets(self.listings, meanwhile=self._index_images)
             self.sets.cache_model_arrays()
         with _timed(self.timings, "title index build"):
-            self.titles = titles.TitleIndex(index_texts, titles.NGRAM_RANGE)
+            self.titles = title_index.TitleIndex(index_texts, title_index.NGRAM_RANGE)
             self.titles.fit(counted)
             self.identifiers = [identifiers(listing.get("attributes")) for listing in self.listings]
 
@@ -309,7 +310,7 @@ class FactoryIndex:
                 self.hash_matrices[kind] = HashMatrix.of(self.listings, (plain, mirror))
 
     def candidate_pairs(
-        self, retail: Sequence[dict[str, Any]], infos: Sequence[titles.TitleInfo], top_n: int
+        self, retail: Sequence[dict[str, Any]], infos: Sequence[prepare.TitleInfo], top_n: int
     ) -> Candidates:
         """Candidate pairs: each retail listing's ``top_n`` closest titles and every factory listing with a photo
         within the radius of IMAGE_KINDS; then the best distance of every pair, per hash kind."""
@@ -340,7 +341,7 @@ class FactoryIndex:
         return Candidates(ri, fi, distances, self.titles.cosines(vectors, ri, fi))
 
     def candidates(
-        self, retail: Sequence[dict[str, Any]], infos: Sequence[titles.TitleInfo], top_n: int
+        self, retail: Sequence[dict[str, Any]], infos: Sequence[prepare.TitleInfo], top_n: int
     ) -> dict[tuple[int, int], Distances]:
         """Candidate (retail position, factory position) pairs, with the best image distances per hash kind."""
         found = self.candidate_pairs(retail, infos, top_n)
@@ -354,7 +355,7 @@ class FactoryIndex:
         return self.scored_pairs(retail, infos, self.candidate_pairs(retail, infos, DEFAULT_TITLE_TOP_N))
 
     def scored_pairs(
-        self, retail: Sequence[dict[str, Any]], infos: Sequence[titles.TitleInfo], found: Candidates
+        self, retail: Sequence[dict[str, Any]], infos: Sequence[prepare.TitleInfo], found: Candidates
     ) -> ScoredPairs:
         """The evidence of the candidate pairs: title probability (title_features, all pairs at once), photo
         distances and identifiers."""
@@ -364,7 +365,7 @@ class FactoryIndex:
         return ScoredPairs(
             found.retail,
             found.factory,
-            titles.title_probabilities(features),
+            title_compare.title_probabilities(features),
             found.distances["phash"],
             found.distances["dhash"],
             self._identifier_signs(retail, found),
@@ -416,7 +417,7 @@ class FactoryIndex:
     def score(
         self,
         retail: Sequence[dict[str, Any]],
-        infos: Sequence[titles.TitleInfo],
+        infos: Sequence[prepare.TitleInfo],
         found: Candidates,
         min_confidence: float,
     ) -> list[Match]:
@@ -435,7 +436,7 @@ class FactoryIndex:
     def as_match(
         self,
         listing: dict[str, Any],
-        retail_info: titles.TitleInfo,
+        retail_info: prepare.TitleInfo,
         factory_info: TitleRow,
         pairs: ScoredPairs,
         k: int,
@@ -447,7 +448,7 @@ class FactoryIndex:
         evidence in words."""
         fi = int(pairs.factory[k])
         factory = self.listings[fi]
-        facts = titles.facts(retail_info, factory_info)
+        facts = title_compare.facts(retail_info, factory_info)
         ids_agree, ids_conflict = (
             identifier_evidence(listing.get("attributes"), factory.get("attributes"))
             if self.identifiers[fi]
@@ -460,7 +461,7 @@ class FactoryIndex:
             confidence=value,
             image_distance=phash,
             dhash_distance=dhash,
-            title_similarity=titles.similarity(retail_info, factory_info),
+            title_similarity=title_compare.similarity(retail_info, factory_info),
             agreeing=photo_message(_known(photo)) + ids_agree + [agree() for _, (agree, _) in facts if agree],
             conflicting=ids_conflict + [conflict() for _, (_, conflict) in facts if conflict],
         )
