@@ -59,7 +59,7 @@ def best_cosine_f1(cosines: np.ndarray, labels: np.ndarray, total_true: int) -> 
 
 
 def demo_report(workdir: Path, size: str) -> None:
-    db_path = workdir / "seed7" / "sourcefinder.store.database"
+    db_path = workdir / "seed7" / "sourcefinder.db"
     started = time.perf_counter()
     if not db_path.exists():
         crawl_demo(db_path, seed=7, size=size)

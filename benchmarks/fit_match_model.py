@@ -44,7 +44,7 @@ MODEL = Path(__file__).resolve().parent.parent / "sourcefinder" / "resources" / 
 
 def demo_pairs(workdir: Path, seed: int) -> tuple[ScoredPairs, np.ndarray]:
     """Candidate-pair evidence and labels of the demo marketplace of ``seed`` (crawled once, then reused)."""
-    db_path = workdir / f"seed{seed}" / "sourcefinder.store.database"
+    db_path = workdir / f"seed{seed}" / "sourcefinder.db"
     if not db_path.exists():
         crawl_demo(db_path, seed=seed)
     database = store.open_db(db_path)

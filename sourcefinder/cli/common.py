@@ -27,7 +27,7 @@ DbOption = Annotated[
     Path,
     typer.Option(
         "--db",
-        help="SQLite database (default: $SOURCEFINDER_DB or data/sourcefinder.store.database).",
+        help="SQLite database (default: $SOURCEFINDER_DB or data/sourcefinder.db).",
         default_factory=lambda: Path(store.default_db_path()),
         show_default=False,
     ),
