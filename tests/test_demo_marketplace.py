@@ -17,8 +17,12 @@ import chompjs
 import pytest
 from PIL import Image
 
-from sourcefinder.demo import DemoServer, build_marketplace, render, site
+from sourcefinder.demo import DemoServer, build_marketplace, render
 from sourcefinder.demo import catalogue as cat
+from sourcefinder.demo.factory_pages import factory_index_page, factory_offer_page
+from sourcefinder.demo.generator import Generator
+from sourcefinder.demo.photo_edits import edited_jpeg
+from sourcefinder.demo.retail_pages import retail_item_page, retail_search_page
 
 SEED = 7
 
@@ -62,16 +66,16 @@ def _script_object(page: str, marker: str) -> dict:
 
 
 def test_same_seed_gives_the_same_catalogue_and_photo_bytes(root: Path) -> None:
-    first = cat.Generator(random.Random(SEED), 30, 80).plan()
-    second = cat.Generator(random.Random(SEED), 30, 80).plan()
+    first = Generator(random.Random(SEED), 30, 80).plan()
+    second = Generator(random.Random(SEED), 30, 80).plan()
     assert first.truth == second.truth and first.factory == second.factory and first.retail == second.retail
     assert [(r["retail_id"], r["factory_id"]) for r in _rows(root / "ground_truth.csv")] == first.truth
     # Photos made again, one by one, are byte-identical to those the (parallel) build wrote.
     for path, design, view in first.renders[:3]:
         assert render.jpeg_bytes(render.render_product(design, view)) == (root / path).read_bytes()
     for path, source, edit in [job for job in first.edits if job[2] is not None][:3]:
-        assert render.edited_jpeg((root / source).read_bytes(), edit) == (root / path).read_bytes()
-    other = cat.Generator(random.Random(SEED + 1), 30, 80).plan()
+        assert edited_jpeg((root / source).read_bytes(), edit) == (root / path).read_bytes()
+    other = Generator(random.Random(SEED + 1), 30, 80).plan()
     assert other.truth != first.truth
 
 
@@ -240,10 +244,10 @@ def test_untrusted_text_is_escaped_and_embedded_intact(catalogue: dict) -> None:
     listing = dict(catalogue["retail"][0], title=evil, nick=evil)
     base = "http://127.0.0.1:1"
     pages = {
-        "offer": site.factory_offer_page(offer, base),
-        "index": site.factory_index_page([offer], 1, base),
-        "search": site.retail_search_page([listing], "", 0, base),
-        "item": site.retail_item_page(listing, base),
+        "offer": factory_offer_page(offer, base),
+        "index": factory_index_page([offer], 1, base),
+        "search": retail_search_page([listing], "", 0, base),
+        "item": retail_item_page(listing, base),
     }
     for page in pages.values():
         assert "<script>alert" not in page and "&lt;script&gt;alert" in page

@@ -4,7 +4,8 @@
 ``DemoServer(root)`` serves it on 127.0.0.1 in pages shaped like the real ones. See docs/demo.md.
 """
 
-from sourcefinder.demo.catalogue import FACTORY_SOURCE, RETAIL_SOURCE, build_marketplace, load_catalogue
+from sourcefinder.demo.catalogue import build_marketplace, load_catalogue
+from sourcefinder.demo.plan import FACTORY_SOURCE, RETAIL_SOURCE
 from sourcefinder.demo.server import DemoServer, serve_forever
 
 __all__ = [

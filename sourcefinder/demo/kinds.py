@@ -1,6 +1,6 @@
 """The product kinds, colours, places and words the demo marketplace is generated from.
 
-Everything here is data: the generator (catalogue.py) and the photo renderer (render.py) read it.
+Everything here is data: the generator (generator.py) reads it, and its shapes name designs.SHAPES.
 The words, places and price levels follow what 1688 and Taobao show for these goods.
 """
 
