@@ -14,8 +14,9 @@ from typing import Any
 import sqlite_utils
 
 from sourcefinder.listing import LISTING_FIELDS, listing_id, now_iso
+from sourcefinder.store import history
 
-DEFAULT_DB = "data/sourcefinder.store.database"
+DEFAULT_DB = "data/sourcefinder.db"
 JSON_COLUMNS = tuple(f.name for f in LISTING_FIELDS if f.json and f.name != "images")
 # The listing's own fields (the downloaded images' paths are not kept: their hashes are), then the store's.
 LISTING_COLUMNS: dict[str, type] = {
@@ -29,7 +30,7 @@ LISTING_COLUMNS: dict[str, type] = {
 
 
 def default_db_path() -> str:
-    """The database path: $SOURCEFINDER_DB, else data/sourcefinder.store.database."""
+    """The database path: $SOURCEFINDER_DB, else data/sourcefinder.db."""
     return os.environ.get("SOURCEFINDER_DB") or DEFAULT_DB
 
 
@@ -133,6 +134,15 @@ def from_row(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def stamp_row(row: dict[str, Any], old: dict[str, Any] | None) -> str:
+    """Set a row's ``updated_at`` (and ``first_seen`` when ``old`` is None) to when it was seen; that time."""
+    seen = row.get("crawled_at") or now_iso()
+    row["updated_at"] = seen
+    if old is None:
+        row["first_seen"] = seen
+    return seen
+
+
 @dataclass(frozen=True)
 class Saved:
     """What saving a listing did."""
@@ -142,30 +152,13 @@ class Saved:
 
 
 def save_listing(db: sqlite_utils.Database, listing: dict[str, Any]) -> Saved:
-    """Upsert one normalised listing and record a price-history row when its price changes."""
+    """Upsert one normalised listing; history.record writes a history row when its terms change."""
     row = to_row(listing)
-    seen = row.get("crawled_at") or now_iso()
-    old = next(
-        db.query("select price, shipping_fee, content_hash from listings where id = ?", [row["id"]]), None
-    )
-    row["updated_at"] = seen
-    if old is None:
-        row["first_seen"] = seen
+    old = history.previous(db, row["id"])
+    seen = stamp_row(row, old)
     with db.conn:
         db["listings"].upsert(row, pk="id", alter=True)
-        changed = old is None or (old["price"], old["shipping_fee"]) != (
-            row["price"],
-            row.get("shipping_fee"),
-        )
-        if changed:
-            db["price_history"].insert(
-                {
-                    "listing_id": row["id"],
-                    "price": row["price"],
-                    "shipping_fee": row.get("shipping_fee"),
-                    "seen_at": seen,
-                }
-            )
+        changed = history.record(db, row, old, seen)
     return Saved(new=old is None, price_changed=old is not None and changed)
 
 
