@@ -1,20 +1,21 @@
 """Site parsers: pure functions from a page or API body to listings (schema dicts); no Scrapy inside.
 
-``parse_page`` picks the parser from the URL, the spider name or the content; it backs ``sourcefinder parse``.
+``parse_page`` reads any supported page with the parser ``routing.page_kind`` picks (from the URL, the spider
+name or the content); it backs ``sourcefinder parse``. The spiders route their responses by ``page_kind`` too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from sourcefinder.sites import alibaba, schemaorg, taobao
 from sourcefinder.sites.common import new_listing
 from sourcefinder.sites.jsdata import PageDataError
+from sourcefinder.sites.routing import PageKind, is_factory_spider, page_kind
 from sourcefinder.sites.walls import detect_wall
 
-__all__ = ["PageDataError", "WallError", "parse_page"]
+__all__ = ["PageDataError", "PageKind", "WallError", "page_kind", "parse_page"]
 
 Parser = Callable[[str, str | None], list[dict[str, Any]]]
 
@@ -52,65 +53,14 @@ def _taobao_item(text: str, url: str | None) -> list[dict[str, Any]]:
     return [taobao.parse_item_page(text, url)]
 
 
-# (marker in the content, parser), most specific first.
-_CONTENT_MARKERS: tuple[tuple[str, Parser], ...] = (
-    ("window.contextPath", _offer),
-    ('"productTitle"', _offer),
-    ("_DATA_Detail", _taobao_item),
-    ('"skuCore"', _taobao_item),
-    ("g_page_config", _taobao_search),
-    ('"auctions"', _taobao_search),
-    ('"itemsArray"', _taobao_search),
-    ("__INIT_DATA", _mobile),
-    ('"globalData"', _mobile),
-    ('"skuModel"', _gateway),
-    ('"quantity_prices"', _alibaba_search),
-    ('"offerList"', _alibaba_search),
-    ('"OFFER"', _alibaba_search),
-)
-# (host suffix, path fragment, parser) for the URLs the spiders fetch.
-_URL_RULES: tuple[tuple[str, str, Parser], ...] = (
-    ("detail.1688.com", "/offer/", _offer),
-    ("m.1688.com", "/offer/", _mobile),
-    ("s.1688.com", "", _alibaba_search),
-    ("s.taobao.com", "", _taobao_search),
-    ("detail.tmall.com", "", _taobao_item),
-    ("item.taobao.com", "", _taobao_item),
-)
-
-
-def _by_url(url: str | None) -> Parser | None:
-    parts = urlsplit(url or "")
-    host = parts.hostname or ""
-    for suffix, fragment, parser in _URL_RULES:
-        if host.endswith(suffix) and fragment in parts.path:
-            return parser
-    if "mtop.mbox.fc.common.gateway" in parts.path:
-        return _gateway
-    return None
-
-
-_TAOBAO_PARSERS = frozenset({_taobao_item, _taobao_search})
-_ALIBABA_PARSERS = frozenset({_offer, _mobile, _gateway, _alibaba_search})
-# Words of spider names (the CLI's --spider factory|retail, or a site name) -> the parsers they allow.
-_FACTORY_WORDS = ("factory", "1688", "alibaba")
-_SPIDER_WORDS = (
-    (("retail", "taobao", "tmall"), _TAOBAO_PARSERS),
-    (_FACTORY_WORDS, _ALIBABA_PARSERS),
-)
-
-
-def _by_content(text: str, spider: str | None) -> Parser | None:
-    name = (spider or "").lower()
-    allowed = next((parsers for words, parsers in _SPIDER_WORDS if any(w in name for w in words)), None)
-    for marker, parser in _CONTENT_MARKERS:
-        if marker in text and (allowed is None or parser in allowed):
-            return parser
-    return None
-
-
-def _is_factory(spider: str | None) -> bool:
-    return any(word in (spider or "").lower() for word in _FACTORY_WORDS)
+_PARSERS: dict[PageKind, Parser] = {
+    PageKind.OFFER: _offer,
+    PageKind.MOBILE_OFFER: _mobile,
+    PageKind.SKU_GATEWAY: _gateway,
+    PageKind.FACTORY_SEARCH: _alibaba_search,
+    PageKind.RETAIL_SEARCH: _taobao_search,
+    PageKind.RETAIL_ITEM: _taobao_item,
+}
 
 
 def parse_page(text: str | bytes, url: str | None = None, spider: str | None = None) -> list[dict[str, Any]]:
@@ -124,10 +74,11 @@ def parse_page(text: str | bytes, url: str | None = None, spider: str | None = N
     reason = detect_wall(text, url)
     if reason:
         raise WallError(reason)
-    parser = _by_url(url) or _by_content(text, spider)
-    if parser is not None:
-        return parser(text, url)
-    listings = schemaorg.parse_product_page(text, url, role="factory" if _is_factory(spider) else "retail")
+    kind = page_kind(text, url, spider)
+    if kind is not None:
+        return _PARSERS[kind](text, url)
+    role = "factory" if is_factory_spider(spider) else "retail"
+    listings = schemaorg.parse_product_page(text, url, role=role)
     if not listings:
         raise PageDataError(
             f"no parser recognises this page ({url or 'no URL'}): no known embedded data or schema.org Product"
