@@ -3,7 +3,24 @@
 Each module registers the commands of one stage on the app of ``common``.
 """
 
-from sourcefinder.cli import crawl_commands, deals_commands, demo_commands, match_commands
+from sourcefinder.cli import (
+    alerts_commands,
+    crawl_commands,
+    deals_commands,
+    demo_commands,
+    history_commands,
+    jobs_commands,
+    match_commands,
+)
 from sourcefinder.cli.common import app
 
-__all__ = ["app", "crawl_commands", "deals_commands", "demo_commands", "match_commands"]
+__all__ = [
+    "alerts_commands",
+    "app",
+    "crawl_commands",
+    "deals_commands",
+    "demo_commands",
+    "history_commands",
+    "jobs_commands",
+    "match_commands",
+]

@@ -1,0 +1,1 @@
+"""Scheduled jobs: the jobs file, cron schedules, the per-job lock, running a job, and price alerts."""
