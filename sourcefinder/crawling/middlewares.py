@@ -1,4 +1,8 @@
-"""Downloader middleware that recognises anti-bot and login walls, backs off, and stops a blocked crawl."""
+"""Downloader middlewares: recognise anti-bot and login walls (back off, stop a blocked crawl); send login cookies.
+
+Each reads its settings with the defaults below, as Scrapy's own components do, so they behave the same under
+any settings module (sourcefinder.settings only repeats these values).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,11 @@ from sourcefinder.sites.walls import detect_wall
 
 logger = logging.getLogger(__name__)
 
+# Defaults of the settings these middlewares read.
+WALL_RETRIES = 2  # SOURCEFINDER_WALL_RETRIES: retries of a page that met a wall
+WALL_BACKOFF = 10.0  # SOURCEFINDER_WALL_BACKOFF: seconds before the first retry, doubled each time
+WALL_MAX_CONSECUTIVE = 5  # SOURCEFINDER_WALL_MAX_CONSECUTIVE: walls in a row that stop the crawl
+
 BLOCKED_MESSAGE = (
     "{site} answered {count} requests in a row with an anti-bot or login wall ({reason}). "
     "The crawl stops here so as not to hammer it. Slow down (-s DOWNLOAD_DELAY=10), crawl fewer pages, "
@@ -31,17 +40,29 @@ class WallBlocked(IgnoreRequest):
 class WallMiddleware:
     """Retry wall pages with growing back-off a bounded number of times; close the spider after many in a row."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(
+        self,
+        crawler: Crawler,
+        retries: int = WALL_RETRIES,
+        backoff: float = WALL_BACKOFF,
+        max_consecutive: int = WALL_MAX_CONSECUTIVE,
+    ) -> None:
         self.crawler = crawler
-        settings = crawler.settings
-        self.retries = settings.getint("SOURCEFINDER_WALL_RETRIES")
-        self.backoff = settings.getfloat("SOURCEFINDER_WALL_BACKOFF")
-        self.max_consecutive = settings.getint("SOURCEFINDER_WALL_MAX_CONSECUTIVE")
+        self.retries = retries
+        self.backoff = backoff
+        self.max_consecutive = max_consecutive
         self.consecutive = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WallMiddleware:
-        return cls(crawler)
+        """Built by Scrapy: each SOURCEFINDER_WALL_* setting, or its default."""
+        settings = crawler.settings
+        return cls(
+            crawler,
+            retries=settings.getint("SOURCEFINDER_WALL_RETRIES", WALL_RETRIES),
+            backoff=settings.getfloat("SOURCEFINDER_WALL_BACKOFF", WALL_BACKOFF),
+            max_consecutive=settings.getint("SOURCEFINDER_WALL_MAX_CONSECUTIVE", WALL_MAX_CONSECUTIVE),
+        )
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:
         reason = detect_wall(response.body, response.url) if isinstance(response, TextResponse) else None
@@ -87,10 +108,11 @@ class CookiesFileMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CookiesFileMiddleware:
-        path = crawler.settings.get("SOURCEFINDER_COOKIES_FILE")
+        """Built by Scrapy: off (NotConfigured) unless SOURCEFINDER_COOKIES_FILE names a file."""
+        path = crawler.settings.get("SOURCEFINDER_COOKIES_FILE", None)
         if not path:
             raise NotConfigured
-        if crawler.settings.getbool("HTTPCACHE_ENABLED"):
+        if crawler.settings.getbool("HTTPCACHE_ENABLED", False):
             raise NotConfigured(
                 "refusing to use login cookies with HTTPCACHE_ENABLED (the cache stores headers)"
             )
