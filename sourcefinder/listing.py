@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sourcefinder.prices import parse_price
+from sourcefinder.prices import parse_price, parse_price_range
 
 ROLES = ("retail", "factory")
 
@@ -61,6 +61,7 @@ LISTING_FIELDS = (
     Field("crawled_at", str),
     Field("images", list, pipeline=True),
     Field("image_hashes", list, pipeline=True),
+    Field("price_max", float),
 )
 FIELDS = tuple(f.name for f in LISTING_FIELDS if not f.pipeline)
 REQUIRED = tuple(f.name for f in LISTING_FIELDS if f.required)
@@ -175,6 +176,14 @@ def _phash(value: Any) -> str | None:
     return text
 
 
+def _price_max(raw: Mapping[str, Any], price: float) -> float | None:
+    """The top of a price range: ``price_max`` when given, else the high end of a range text ("¥8.8-12.5")."""
+    top = _number(raw.get("price_max"), "price_max")
+    if top is None and isinstance(raw.get("price"), str):
+        top = parse_price_range(raw["price"])[1]
+    return top if top is not None and top > price else None
+
+
 def normalize_listing(raw: Mapping[str, Any]) -> dict[str, Any]:
     """Check a listing against the schema and return it with every field in its canonical type.
 
@@ -215,6 +224,7 @@ def normalize_listing(raw: Mapping[str, Any]) -> dict[str, Any]:
         "image_urls": _image_urls(raw.get("image_urls")),
         "image_phash": _phash(raw.get("image_phash")),
         "crawled_at": _text(raw.get("crawled_at")) or now_iso(),
+        "price_max": _price_max(raw, price),
     }
     for field in PIPELINE_FIELDS:
         if raw.get(field) is not None:

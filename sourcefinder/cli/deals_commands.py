@@ -1,37 +1,106 @@
-"""Deals commands: deals and export."""
+"""Deals commands: the consumer's table of deals, and the exports bloggers publish (file, report, browser)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
 from rich.table import Table
 
-from sourcefinder.cli.common import DbOption, MinConfidence, app, console
-from sourcefinder.deals.pricing import deals_frame, write_csv
+from sourcefinder.cli.common import DbOption, MinConfidence, app, console, fail
+from sourcefinder.deals.frame import filtered_frame
+from sourcefinder.deals.pricing import ONE_PIECE, WHOLESALE
+from sourcefinder.deals.staging import SORTS, DealFilters, iter_deals, staged_deals
+from sourcefinder.export.cells import is_missing
 from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE
 from sourcefinder.store import database as store
 
+Category = Annotated[str | None, typer.Option(help="Keep categories containing this text.")]
+Location = Annotated[str | None, typer.Option(help="Keep factories shipping from here, e.g. 南通 or 佛山.")]
+Since = Annotated[str | None, typer.Option(help="Keep pairs found or changed since this ISO date or time.")]
+MinMarkup = Annotated[float | None, typer.Option(help="Keep markups of at least this many percent.")]
+MinSaving = Annotated[float | None, typer.Option(help="Keep one-piece savings of at least this many yuan.")]
+OnePiece = Annotated[bool, typer.Option("--one-piece", help="Only offers that sell a single piece.")]
+Sort = Annotated[str, typer.Option(help=f"Order: {', '.join(SORTS)} (unknown figures last).")]
+Limit = Annotated[int | None, typer.Option(help="At most this many rows.")]
+
+
+def money(value: Any, unknown: str = "?") -> str:
+    """A yuan figure for the terminal: ``¥12.50``, a range ``¥8.80–12.50``, or ``unknown``."""
+    if is_missing(value):
+        return unknown
+    return f"¥{value:,.2f}" if isinstance(value, int | float) else f"¥{value}"
+
+
+def factory_cost(row: Any) -> str:
+    """The factory side of one piece: landed cost, or "from ¥X + shipping" when the fee is unknown."""
+    if not is_missing(row.landed_cost):
+        return money(row.landed_cost)
+    return f"from {money(row.unit_price)} + shipping"
+
+
+def how_to_buy(row: Any) -> str:
+    """A wholesale purchase in full: "buy 50: ¥5,094.00 in all, ¥101.88 a piece"."""
+    each = row.unit_price if is_missing(row.landed_cost) else row.landed_cost
+    shipping = "" if row.shipping_known else " + shipping"
+    return f"buy {row.buy_quantity}: {money(row.outlay)}{shipping} in all, {money(each)} a piece"
+
+
+def percent(value: Any) -> str:
+    if is_missing(value):
+        return "?"
+    return f"{value:.0f}%" if isinstance(value, int | float) else f"{value}%"
+
+
+def _base_table(title: str, factory_header: str) -> Table:
+    table = Table(title=title)
+    table.add_column("retail listing", no_wrap=True, max_width=26)
+    table.add_column("shop ¥ (delivered)", justify="right")
+    table.add_column("factory offer", no_wrap=True, max_width=26)
+    table.add_column(factory_header, justify="right")
+    return table
+
 
 def deals_table(frame: pd.DataFrame, top: int) -> Table:
-    table = Table(title=f"Top {min(top, len(frame))} deals: retail price against one piece from the factory")
-    table.add_column("retail listing", no_wrap=True, max_width=26)
-    table.add_column("retail ¥", justify="right")
-    table.add_column("factory offer", no_wrap=True, max_width=26)
-    for column in ("factory ¥", "moq", "ship ¥", "landed ¥", "markup", "conf"):
+    """One-piece deals: the shop's delivered price against one piece from the factory, delivered."""
+    frame = frame[frame["buy_mode"] == ONE_PIECE]
+    table = _base_table(
+        f"Top {min(top, len(frame))} deals: one piece from the factory against the shop, shipping included",
+        "factory ¥ (delivered)",
+    )
+    for column in ("saving", "markup", "conf"):
         table.add_column(column, justify="right")
     for row in frame.head(top).itertuples():
+        shop = money(row.retail_landed, f"{money(row.retail_price)} + shipping")
         table.add_row(
             row.retail_title,
-            f"{row.retail_price:.2f}",
+            shop,
             row.factory_title,
-            f"{row.factory_price:.2f}",
-            str(row.moq),
-            "?" if pd.isna(row.shipping_fee) else f"{row.shipping_fee:.2f}",
-            f"{row.landed_cost:.2f}",
-            f"{row.markup_pct:.0f}%",
+            factory_cost(row),
+            money(row.saving),
+            percent(row.markup_pct),
+            f"{row.confidence:.2f}",
+        )
+    return table
+
+
+def wholesale_table(frame: pd.DataFrame, top: int) -> Table:
+    """Wholesale offers with their outlay in full, never as a per-piece saving."""
+    frame = frame[frame["buy_mode"] == WHOLESALE]
+    table = _base_table(f"{min(top, len(frame))} wholesale offers (minimum order)", "how to buy")
+    table.add_column("markup", justify="right")
+    table.add_column("conf", justify="right")
+    for row in frame.head(top).itertuples():
+        shop = money(row.retail_landed, f"{money(row.retail_price)} + shipping")
+        table.add_row(
+            row.retail_title,
+            shop,
+            row.factory_title,
+            how_to_buy(row),
+            percent(row.markup_pct),
             f"{row.confidence:.2f}",
         )
     return table
@@ -43,30 +112,78 @@ def deals_command(
     min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
     top: Annotated[int, typer.Option(help="Rows to show.")] = 20,
     all_sources: Annotated[
-        bool, typer.Option("--all", help="Every matched factory, not only the cheapest.")
+        bool, typer.Option("--all", help="Every matched one-piece source, not only the cheapest.")
+    ] = False,
+    wholesale: Annotated[
+        bool, typer.Option("--wholesale", help="Also list offers sold only by the minimum order.")
     ] = False,
 ) -> None:
-    """Print the best deals: retail price against one piece from the factory, plus shipping.
+    """Print the best deals: one piece from the factory, delivered, against the shop's delivered price.
 
-    Example: sourcefinder deals --top 10 --min-confidence 0.8
+    Example: sourcefinder deals --top 10 --min-confidence 0.8 --wholesale
     """
-    frame = deals_frame(store.open_db(db), min_confidence, best_only=not all_sources)
+    filters = DealFilters(min_confidence=min_confidence, one_piece=not wholesale)
+    frame = filtered_frame(store.open_db(db), filters)
     if frame.empty:
         console.print("No matched pairs yet: run `sourcefinder match` after a crawl or import.")
         return
-    console.print(deals_table(frame, top))
+    best = frame if all_sources else frame[frame["cheapest"]]
+    console.print(deals_table(best, top))
+    if wholesale:
+        console.print(wholesale_table(frame, top))
+
+
+def parse_since(since: str | None) -> str | None:
+    """An ISO date or time as given, after checking it is one."""
+    if since is None:
+        return None
+    try:
+        datetime.fromisoformat(since)
+    except ValueError:
+        raise fail(f"--since {since!r} is not an ISO date or time such as 2026-12-01") from None
+    return since
+
+
+def export_filters(**options: Any) -> DealFilters:
+    """The filters of an export from its command-line options, checked."""
+    if options["sort"] not in SORTS:
+        raise fail(f"--sort {options['sort']!r} is not one of {', '.join(SORTS)}")
+    return DealFilters(**{**options, "since": parse_since(options["since"])})
 
 
 @app.command("export")
 def export_command(
-    out: Annotated[Path, typer.Argument(help="CSV file to write.")],
+    out: Annotated[Path, typer.Argument(help="File to write: .csv, .xlsx, .jsonl or .md.")],
     db: DbOption,
     min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
+    category: Category = None,
+    min_markup: MinMarkup = None,
+    min_saving: MinSaving = None,
+    one_piece: OnePiece = False,
+    location: Location = None,
+    since: Since = None,
+    sort: Sort = "saving",
+    limit: Limit = None,
 ) -> None:
-    """Write every matched pair as CSV (UTF-8 with BOM for Excel; formulas neutralised).
+    """Write the matched pairs as CSV (BOM, formulas neutralised), Excel, JSON lines or a Markdown table.
 
-    Example: sourcefinder export deals.csv --min-confidence 0.7
+    Example: sourcefinder export deals.xlsx --one-piece --min-markup 100 --location 南通 --limit 50
     """
-    frame = deals_frame(store.open_db(db), min_confidence)
-    write_csv(frame, out)
-    console.print(f"Wrote {len(frame)} matched pairs to {out}")
+    from sourcefinder.export import FORMATS, write_deals
+
+    if out.suffix.lower() not in FORMATS:
+        raise fail(f"cannot write {out.name}: the file must end in {', '.join(FORMATS)}")
+    filters = export_filters(
+        min_confidence=min_confidence,
+        category=category,
+        min_markup=min_markup,
+        min_saving=min_saving,
+        one_piece=one_piece,
+        location=location,
+        since=since,
+        sort=sort,
+        limit=limit,
+    )
+    with staged_deals(store.open_db(db), filters) as conn:
+        count = write_deals(iter_deals(conn, filters), out)
+    console.print(f"Wrote {count} matched pairs to {out}")

@@ -11,7 +11,8 @@ import typer
 from sourcefinder.cli.common import DbOption, console, demo_app, fail
 from sourcefinder.cli.crawl_commands import run_crawl
 from sourcefinder.cli.deals_commands import deals_table
-from sourcefinder.deals.pricing import deals_frame, write_csv
+from sourcefinder.deals.frame import deals_frame
+from sourcefinder.export import write_csv
 from sourcefinder.match.evaluation import read_truth, score_pairs, stored_pairs
 from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE, match_database
 from sourcefinder.store import database as store

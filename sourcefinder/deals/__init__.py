@@ -1,1 +1,1 @@
-"""Deals: what a buyer pays at the factory (tier price at the buyable quantity, shipping) against the retail price."""
+"""Deals: what a buyer really pays at the factory (one piece or wholesale, shipping known or not) against the shop."""
