@@ -6,11 +6,19 @@ from datetime import datetime
 
 from croniter import CroniterBadCronError, croniter
 
+# The nicknames that both cron and croniter read.
+NICKNAMES = ("@hourly", "@daily", "@weekly", "@monthly", "@yearly")
+
 
 def check_cron(expression: str) -> str | None:
-    """Why ``expression`` is not a five-field cron schedule, or None when it is one."""
+    """Why ``expression`` is not a five-field cron schedule (or a nickname such as @daily), or None."""
+    if isinstance(expression, str) and expression.strip() in NICKNAMES:
+        return None
     if not isinstance(expression, str) or len(expression.split()) != 5:
-        return f"{expression!r} is not a cron schedule of five fields (minute hour day month weekday)"
+        return (
+            f"{expression!r} is not a cron schedule of five fields (minute hour day month weekday)"
+            f" nor one of {', '.join(NICKNAMES)}"
+        )
     try:
         croniter(expression)
     except (CroniterBadCronError, ValueError, KeyError) as exc:
