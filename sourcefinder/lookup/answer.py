@@ -39,30 +39,29 @@ def city_of(location: str | None) -> str:
     return (location or "").split()[-1] if (location or "").strip() else ""
 
 
-def priced(factory: dict[str, Any], retail_price: float | None) -> dict[str, Any]:
-    """One factory listing priced for a single buyer: unit price, quantity, outlay, shipping, landed cost."""
-    unit, landed = pricing.landed_cost(
-        {
-            "factory_list_price": factory["price"],
-            "price_tiers": factory.get("price_tiers") or [],
-            "moq": factory.get("moq"),
-            "shipping_fee": factory.get("shipping_fee"),
-        }
-    )
-    quantity = pricing.buy_quantity(factory.get("moq"))
-    fee = factory.get("shipping_fee")
-    saving = round(retail_price - landed, 2) if retail_price is not None else None
+def _value(span: pricing.Span | None) -> float | str | None:
+    return None if span is None else span.value()
+
+
+def priced(factory: dict[str, Any], retail: dict[str, Any] | None) -> dict[str, Any]:
+    """One factory listing priced the way a single buyer can buy it (deals.pricing), against ``retail``
+    (a price and shipping fee) when known: unit price, quantity, outlay, shipping, landed cost, saving."""
+    deal = pricing.price_pair(retail or {"price": 0.0, "shipping_fee": None}, factory)
+    known = retail is not None
     return {
-        "factory_price": round(unit, 2),
+        "buy_mode": deal.buy_mode,
+        "buy_quantity": deal.buy_quantity,
+        "factory_price": _value(deal.unit_price),
         "moq": int(factory.get("moq") or 1),
-        "buy_quantity": quantity,
-        "outlay": round(unit * quantity + (fee or 0.0), 2),
-        "shipping": shipping_words(fee),
-        "shipping_fee": fee,
-        "landed_cost": round(landed, 2),
-        "retail_price": retail_price,
-        "saving": saving,
-        "saving_pct": round(saving / retail_price * 100, 1) if saving is not None and retail_price else None,
+        "outlay": _value(deal.outlay),
+        "shipping": shipping_words(deal.shipping_fee),
+        "shipping_fee": deal.shipping_fee,
+        "landed_cost": _value(deal.landed_cost),
+        "retail_price": _value(deal.retail_price) if known else None,
+        "retail_shipping": deal.retail_shipping if known else None,
+        "retail_landed": _value(deal.retail_landed) if known else None,
+        "saving": _value(deal.saving) if known else None,
+        "markup_pct": _value(deal.markup_pct) if known else None,
     }
 
 
@@ -82,12 +81,12 @@ def why(hit: Hit) -> str:
     return "; ".join(p for p in parts if not p.endswith(": "))
 
 
-def result_row(hit: Hit, factory: dict[str, Any], retail_price: float | None) -> dict[str, Any]:
+def result_row(hit: Hit, factory: dict[str, Any], retail: dict[str, Any] | None) -> dict[str, Any]:
     """One ranked source as the API gives it."""
     return {
         "factory_id": hit.factory_id,
         "factory_title": factory["title"],
-        **priced(factory, retail_price),
+        **priced(factory, retail),
         "currency": factory.get("currency") or "CNY",
         "confidence": hit.confidence,
         "same_item": hit.same_item,
@@ -111,11 +110,11 @@ def build_answer(
     query: dict[str, Any],
     hits: Sequence[Hit],
     factories: dict[str, dict[str, Any]],
-    retail_price: float | None,
+    retail: dict[str, Any] | None,
     limit: int,
 ) -> Answer:
     """Rank the hits into an answer: the same-item sources, else the nearest few marked not the same item."""
-    rows = [result_row(h, factories[h.factory_id], retail_price) for h in hits if h.factory_id in factories]
+    rows = [result_row(h, factories[h.factory_id], retail) for h in hits if h.factory_id in factories]
     same = [r for r in rows if r["same_item"]]
     if same:
         shown = same[:limit]

@@ -40,6 +40,8 @@ _CHROME = (
     "优惠",
 )
 WORK_SIDE = 1600
+_FREE_SHIPPING = ("包邮", "免运费")
+_SHIPPING_FEE = re.compile(r"(?:运费|快递)\D{0,3}(\d+(?:\.\d{1,2})?)")
 
 
 @dataclass
@@ -50,6 +52,7 @@ class ImageQuery:
     hashes: list[dict[str, str]] = field(default_factory=list)
     title: str = ""
     price: float | None = None
+    shipping_fee: float | None = None  # the shop's, when the page says (包邮: 0)
     text_lines: list[str] = field(default_factory=list)
     region: tuple[int, int, int, int] | None = None
 
@@ -107,7 +110,11 @@ def read_image(data: bytes, ocr: OcrReader, kind: str = "auto") -> ImageQuery:
     if kind == "auto" and chars < MIN_TEXT_CHARS:
         return ImageQuery("photo", hashes=[compute_hashes(_png(img))])
     query = ImageQuery(
-        "screenshot", title=ocr_title(lines), price=ocr_price(lines), text_lines=[t for _, t in lines]
+        "screenshot",
+        shipping_fee=ocr_shipping(lines),
+        title=ocr_title(lines),
+        price=ocr_price(lines),
+        text_lines=[t for _, t in lines],
     )
     region = photo_region(img, [box for box, _ in lines])
     if region is not None:
@@ -122,6 +129,17 @@ def ocr_price(lines: list[tuple[tuple[int, int, int, int], str]]) -> float | Non
         found = _PRICE.search(text)
         if found:
             return float(found.group(1))
+    return None
+
+
+def ocr_shipping(lines: list[tuple[tuple[int, int, int, int], str]]) -> float | None:
+    """The shop's shipping fee when the page states it: 0 for 包邮/免运费, else the fee after 运费/快递."""
+    for _, text in lines:
+        if any(word in text for word in _FREE_SHIPPING):
+            return 0.0
+        fee = _SHIPPING_FEE.search(text)
+        if fee:
+            return float(fee.group(1))
     return None
 
 

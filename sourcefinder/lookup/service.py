@@ -98,12 +98,10 @@ class Lookup:
         return {row["id"]: store.from_row(row) for row in rows}
 
     def answer(
-        self, kind: str, query: dict[str, Any], hits: list[Hit], retail_price: float | None, limit: int
+        self, kind: str, query: dict[str, Any], hits: list[Hit], retail: dict[str, Any] | None, limit: int
     ) -> Answer:
         """Price and rank ``hits`` into an Answer."""
-        return build_answer(
-            kind, query, hits, self.factories([h.factory_id for h in hits]), retail_price, limit
-        )
+        return build_answer(kind, query, hits, self.factories([h.factory_id for h in hits]), retail, limit)
 
     def search(
         self, title: str = "", hashes: list | None = None, attributes: dict | None = None, k: int = 10
@@ -167,9 +165,9 @@ class Lookup:
                 k=max(limit, 10),
             )
             hits = [h for h in hits if h.factory_id != query["listing_id"]]
-        price = listing.get("price") if listing["role"] == "retail" else None
-        query["retail_price"] = price
-        return self.answer(kind, query, hits, price, limit)
+        retail = listing if listing["role"] == "retail" else None
+        query["retail_price"] = listing.get("price") if retail else None
+        return self.answer(kind, query, hits, retail, limit)
 
     def stored_hits(self, retail_id: str) -> list[Hit]:
         """The stored matches of a retail listing, best first."""
@@ -204,7 +202,8 @@ class Lookup:
             "photo_region": read.region,
             "text_lines": read.text_lines[:40],
         }
-        answer = self.answer(read.kind, query, hits, read.price, limit)
+        retail = {"price": read.price, "shipping_fee": read.shipping_fee} if read.price is not None else None
+        answer = self.answer(read.kind, query, hits, retail, limit)
         answer.message = (
             f"read as a {read.kind}"
             + (f" (title: {read.title})" if read.title else "")
