@@ -10,6 +10,7 @@ from sourcefinder.cli import (
     demo_commands,
     history_commands,
     jobs_commands,
+    lookup_commands,
     match_commands,
 )
 from sourcefinder.cli.common import app
@@ -22,5 +23,6 @@ __all__ = [
     "demo_commands",
     "history_commands",
     "jobs_commands",
+    "lookup_commands",
     "match_commands",
 ]
