@@ -34,6 +34,7 @@ from sourcefinder.match.index import DEFAULT_TITLE_TOP_N, FactoryIndex  # noqa: 
 from sourcefinder.match.scoring import FEATURES, ScoredPairs, feature_matrix  # noqa: E402
 from sourcefinder.match.title_features import pair_features  # noqa: E402
 from sourcefinder.match.title_sets import TitleSets  # noqa: E402
+from sourcefinder.match.title_side import prepare_listing  # noqa: E402
 from sourcefinder.store import database as store  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -42,8 +43,9 @@ from fit_title_model import DATA, HARD_CONFLICTS, load_side, universes  # noqa: 
 MODEL = Path(__file__).resolve().parent.parent / "sourcefinder" / "resources" / "match_model.json"
 
 
-def demo_pairs(workdir: Path, seed: int) -> tuple[ScoredPairs, np.ndarray]:
-    """Candidate-pair evidence and labels of the demo marketplace of ``seed`` (crawled once, then reused)."""
+def demo_pairs(workdir: Path, seed: int) -> tuple[list[ScoredPairs], np.ndarray]:
+    """Candidate-pair evidence and labels of the demo marketplace of ``seed`` (crawled once, then reused): the
+    pairs as matched, and the same retail photos asked alone (a photo-only lookup: no title)."""
     db_path = workdir / f"seed{seed}" / "sourcefinder.db"
     if not db_path.exists():
         crawl_demo(db_path, seed=seed)
@@ -51,15 +53,26 @@ def demo_pairs(workdir: Path, seed: int) -> tuple[ScoredPairs, np.ndarray]:
     retail = list(store.listings(database, "retail"))
     factories = list(store.listings(database, "factory"))
     truth = read_truth(db_path.parent / "demo-marketplace" / "ground_truth.csv")
-    pairs = FactoryIndex(factories).evidence(retail)
-    labels = np.array(
-        [
-            (retail[r]["id"], factories[f]["id"]) in truth
-            for r, f in zip(pairs.retail.tolist(), pairs.factory.tolist(), strict=True)
-        ],
-        dtype=int,
-    )
-    return pairs, labels
+    index = FactoryIndex.build(factories)
+    photos_only = [{"id": r["id"], "title": "", "image_hashes": r.get("image_hashes")} for r in retail]
+    no_titles = [prepare_listing(listing) for listing in photos_only]
+    found = [
+        index.evidence(retail),
+        index.scored_pairs(
+            photos_only, no_titles, index.candidate_pairs(photos_only, no_titles, DEFAULT_TITLE_TOP_N), False
+        ),
+    ]
+    labels = [
+        np.array(
+            [
+                (retail[r]["id"], factories[f]["id"]) in truth
+                for r, f in zip(pairs.retail.tolist(), pairs.factory.tolist(), strict=True)
+            ],
+            dtype=int,
+        )
+        for pairs in found
+    ]
+    return found, np.concatenate(labels)
 
 
 def ember_pairs(train_csv: Path = DATA / "train.csv") -> tuple[list[ScoredPairs], np.ndarray]:
@@ -67,7 +80,7 @@ def ember_pairs(train_csv: Path = DATA / "train.csv") -> tuple[list[ScoredPairs]
     pairs = pd.read_csv(train_csv)
     found, labels = [], []
     for retail, factory in universes(load_side(pairs, "left"), load_side(pairs, "right")):
-        index = FactoryIndex(factory.listings)
+        index = FactoryIndex.build(factory.listings)
         candidates = index.candidate_pairs(retail.listings, retail.infos, DEFAULT_TITLE_TOP_N)
         found.append(index.scored_pairs(retail.listings, retail.infos, candidates))
         features = pair_features(
@@ -150,9 +163,9 @@ def main() -> None:
     features, labels = [], []
     for seed in args.seeds:
         pairs, y = demo_pairs(args.workdir, seed)
-        features.append(feature_matrix(pairs))
+        features.append(np.vstack([feature_matrix(p) for p in pairs]))
         labels.append(y)
-        print(f"seed {seed}: {len(pairs)} candidate pairs, {int(y.sum())} true")
+        print(f"seed {seed}: {len(y)} candidate pairs (with and without titles), {int(y.sum())} true")
     x_demo, y_demo = np.vstack(features), np.concatenate(labels)
     ember, y_ember = ember_pairs()
     x_ember = np.vstack([feature_matrix(pairs) for pairs in ember])
@@ -164,10 +177,11 @@ def main() -> None:
         name: round(f1_at(p, y, threshold), 4)
         for name, p, y in (("demo", demo, y_demo), ("ember_train", real, y_ember))
     }
+    photo_only = x_demo[:, FEATURES.index("title_missing")] == 1
     fitted = {
         "about": "Logistic regression over sourcefinder.match.scoring.FEATURES; refit with benchmarks/fit_match_model.py",
         "trained_on": f"demo marketplaces, seeds {args.seeds} (default size, with their photos) and EMBER train.csv "
-        "candidate pairs (titles only); photo_missing <= photo_close",
+        "candidate pairs (titles only), and the demo retail photos asked alone (title_missing); photo_missing <= photo_close",
         "features": list(FEATURES),
         "coef": [round(float(c), 4) for c in coef],
         "intercept": round(intercept, 4),
@@ -175,6 +189,7 @@ def main() -> None:
         "fit_f1": round(f1, 4),
         "fit_f1_by_source": per_source,
         "calibration_demo": calibration(demo, y_demo),
+        "calibration_demo_photo_only": calibration(demo[photo_only], y_demo[photo_only]),
         "calibration_ember_train": calibration(real, y_ember),
     }
     MODEL.write_text(json.dumps(fitted, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -182,7 +197,7 @@ def main() -> None:
         print(f"  {name:14s} {coef:+.3f}")
     print(f"  intercept      {fitted['intercept']:+.3f}")
     print(f"threshold {threshold} (F1 {f1:.4f} on the fit pairs; by source at it: {per_source})")
-    for source in ("demo", "ember_train"):
+    for source in ("demo", "demo_photo_only", "ember_train"):
         print(f"calibration, {source}:")
         for row in fitted[f"calibration_{source}"]:
             print(

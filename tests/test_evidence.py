@@ -22,7 +22,7 @@ def _pairs(*rows: tuple) -> ScoredPairs:
         agree, conflict = identifier_evidence(*attrs)
         info_a, info_b = prepare.prepare(a), prepare.prepare(b)
         ev = title_compare.compare(info_a, info_b)
-        index = title_index.TitleIndex([info_b.index_text])
+        index = title_index.TitleIndex.of_texts([info_b.index_text])
         [cosine] = index.cosines(index.vectors([info_a.index_text]), np.array([0]), np.array([0]))
         values = (
             retail,

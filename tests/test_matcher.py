@@ -1,9 +1,12 @@
 import numpy as np
 import pytest
 
-from sourcefinder.match import index as matcher
+from sourcefinder.match import title_side
 from sourcefinder.match.hamming import as_uint64
-from sourcefinder.match.index import FactoryIndex, HashMatrix, best_distances
+from sourcefinder.match.images import HashMatrix, best_distances
+from sourcefinder.match.index import FactoryIndex
+from sourcefinder.match.scoring import NO_DISTANCE
+from sourcefinder.match.workers import Workers
 
 TITLES = [
     "304不锈钢真空保温杯 500ml 黑色",
@@ -40,17 +43,20 @@ def _market() -> tuple[list[dict], list[dict]]:
 
 def test_each_retail_listing_finds_its_factory() -> None:
     factories, retail = _market()
-    found = {(m.retail_id, m.factory_id) for m in FactoryIndex(factories).match(retail, min_confidence=0.5)}
+    found = {
+        (m.retail_id, m.factory_id) for m in FactoryIndex.build(factories).match(retail, min_confidence=0.5)
+    }
     assert {(f"retail:{i}", f"factory:{i}") for i in range(len(TITLES))} <= found
     assert ("retail:x", "factory:5") in found
 
 
 def test_pool_gives_the_same_matches_as_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     factories, retail = _market()
-    serial = [m.as_row() for m in FactoryIndex(factories).match(retail)]
-    monkeypatch.setattr(matcher, "POOL_MIN_LISTINGS", 1)
-    monkeypatch.setattr(matcher, "WORKERS", 2)
-    pooled = [m.as_row() for m in FactoryIndex(factories).match(retail)]
+    serial = [m.as_row() for m in FactoryIndex.build(factories).match(retail)]
+    monkeypatch.setattr(title_side, "POOL_MIN_LISTINGS", 1)
+    with Workers(2) as workers:
+        assert workers.parallel
+        pooled = [m.as_row() for m in FactoryIndex.build(factories, workers).match(retail, workers=workers)]
     assert pooled == serial
 
 
@@ -70,22 +76,23 @@ def test_best_distances_match_brute_force() -> None:
             as_uint64([h["phash"] for h in a["image_hashes"]]),
             as_uint64([h["phash"] for h in b["image_hashes"]]),
         )
-        return min((int(x ^ y).bit_count() for x in ha for y in hb), default=matcher.NO_DISTANCE)
+        return min((int(x ^ y).bit_count() for x in ha for y in hb), default=NO_DISTANCE)
 
     assert got.tolist() == [brute(left[a], right[b]) for a, b in zip(li, ri, strict=True)]
 
 
-def test_candidates_keep_the_dict_shape() -> None:
+def test_candidates_carry_the_best_photo_distance() -> None:
     factories, retail = _market()
-    index = FactoryIndex(factories)
-    pairs = index.candidates(retail, matcher.prepare_listings(retail), top_n=2)
-    assert pairs[(0, 0)]["phash"] == 3
-    assert all(isinstance(k, tuple) and isinstance(v, dict) for k, v in pairs.items())
+    index = FactoryIndex.build(factories)
+    infos = [title_side.prepare_listing(listing) for listing in retail]
+    found = index.candidate_pairs(retail, infos, top_n=2)
+    first = np.flatnonzero((found.retail == 0) & (found.factory == 0))
+    assert found.distances["phash"][first].tolist() == [3]
 
 
 def test_exhaustive_scoring_finds_what_the_index_finds_above_threshold() -> None:
     factories, retail = _market()
-    index = FactoryIndex(factories)
+    index = FactoryIndex.build(factories)
     exhaustive = {(m.retail_id, m.factory_id) for m in index.match(retail, 0.4, top_n=None)}
     indexed = {(m.retail_id, m.factory_id) for m in index.match(retail, 0.4)}
     assert {(f"retail:{i}", f"factory:{i}") for i in range(len(TITLES))} <= exhaustive

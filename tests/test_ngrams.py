@@ -103,17 +103,16 @@ def test_blocks_give_the_same_vectors_as_one_pass(real_titles: list[str], monkey
 
 def test_spans_counted_elsewhere_fit_the_same_index(real_titles: list[str]) -> None:
     """The matcher counts the factory side's n-grams span by span on its pool; the fitted index is the same."""
-    from sourcefinder.match.ngrams import count_blocks
+    from sourcefinder.match.ngrams import count_blocks, merge_counted
     from sourcefinder.match.title_index import NGRAM_RANGE, TitleIndex
 
-    whole = TitleIndex(real_titles)
+    whole = TitleIndex.of_texts(real_titles)
     counted = [
         block
         for start in range(0, len(real_titles), 41)
         for block in count_blocks(real_titles[start : start + 41], NGRAM_RANGE)
     ]
-    spans = TitleIndex(real_titles)
-    spans.fit(counted)
+    spans = TitleIndex.fit(merge_counted(counted))
     queries = real_titles[:60]
     one, two = sorted(whole.candidates(queries, top_n=5)), sorted(spans.candidates(queries, top_n=5))
     assert [(q, e) for q, e, _ in one] == [(q, e) for q, e, _ in two]

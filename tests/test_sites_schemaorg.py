@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from sourcefinder.match.index import identifier_evidence
+from sourcefinder.match.scoring import identifier_evidence
 from sourcefinder.sites.schemaorg import parse_product_page
 from tests.conftest import FIXTURES
 

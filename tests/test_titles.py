@@ -134,11 +134,11 @@ def test_index_finds_the_right_candidate_among_distractors() -> None:
             "不锈钢汤锅18cm",
         ]
     ]
-    index = TitleIndex([f.index_text for f in factory])
+    index = TitleIndex.of_texts([f.index_text for f in factory])
     queries = [prepare("304不锈钢真空保温杯 500ml").index_text, prepare("全棉床品4件套 1.8m").index_text]
     best = {q: e for q, e, _ in reversed(index.candidates(queries, top_n=2))}  # best first per query
     assert best == {0: 0, 1: 3}
-    index.add([prepare("不锈钢保温杯500ml 真空").index_text])
+    index = TitleIndex.of_texts([f.index_text for f in factory] + [prepare("不锈钢保温杯500ml 真空").index_text])
     found = index.candidates([prepare("不锈钢真空保温杯500ml").index_text], top_n=2)
     assert {e for q, e, _ in found} == {0, 5}
 
@@ -166,11 +166,11 @@ def test_probability_is_low_when_the_size_conflicts() -> None:
 def test_scipy_fallback_keeps_the_same_top_pairs() -> None:
     from sourcefinder.match import title_index
 
-    index = TitleIndex(
+    index = TitleIndex.of_texts(
         [prepare(t).index_text for t in ["保温杯500ml", "马克杯350ml", "汤锅18cm", "四件套1.8m"]]
     )
-    vectorizer, matrix = index._fitted()
-    queries = vectorizer.transform(["保温杯 500ml", "汤锅 18cm"])
-    fast = title_index._topn_product(queries, matrix, 2, 0.01).toarray()
+    matrix = index.matrix
+    queries = index.vectors(["保温杯 500ml", "汤锅 18cm"])
+    fast = title_index._topn_product(queries, matrix, 2, 0.01, 1).toarray()
     plain = title_index._blocked_topn(queries, matrix, 2, 0.01).toarray()
     assert (fast.round(5) == plain.round(5)).all()

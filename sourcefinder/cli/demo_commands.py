@@ -13,8 +13,10 @@ from sourcefinder.cli.crawl_commands import run_crawl
 from sourcefinder.cli.deals_commands import deals_table
 from sourcefinder.deals.frame import deals_frame
 from sourcefinder.export import write_csv
+from sourcefinder.match.database import match_database
 from sourcefinder.match.evaluation import read_truth, score_pairs, stored_pairs
-from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE, match_database
+from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE
+from sourcefinder.match.workers import Workers
 from sourcefinder.store import database as store
 
 
@@ -53,7 +55,8 @@ def demo(
             f"interface (127.0.0.1) up? See {db.parent / 'crawl.log'}"
         )
     with console.status("Matching"):
-        summary = match_database(store.open_db(db))
+        with Workers() as workers:
+            summary = match_database(store.open_db(db), workers=workers)
     console.print(
         f"Matched {summary.retail_scored} retail listings against {summary.factory_total} factory offers "
         f"in {summary.seconds:.1f} s: {summary.matches_stored} candidate pairs stored"

@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 
 from sourcefinder.cli.common import DbOption, MinConfidence, app, console, fail
+from sourcefinder.match.database import match_database
 from sourcefinder.match.evaluation import read_truth, score_pairs, stored_pairs
-from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE, match_database
+from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE
+from sourcefinder.match.workers import Workers
 from sourcefinder.store import database as store
 
 
@@ -24,7 +26,8 @@ def match_command(
 
     Example: sourcefinder match --full
     """
-    summary = match_database(store.open_db(db), full=full)
+    with Workers() as workers:
+        summary = match_database(store.open_db(db), full=full, workers=workers)
     console.print(
         f"Scored {summary.retail_scored} of {summary.retail_total} retail listings against "
         f"{summary.factory_total} factory listings in {summary.seconds:.1f} s; "

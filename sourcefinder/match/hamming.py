@@ -195,3 +195,9 @@ class HammingIndex:
             if d < best.get(pair, 65):
                 best[pair] = d
         return sorted(((a, b, d) for (a, b), d in best.items()), key=lambda t: t[2])
+
+
+def single_threaded() -> None:
+    """Make faiss search on one thread in this process (pool workers share the cores)."""
+    if faiss is not None:
+        faiss.omp_set_num_threads(1)

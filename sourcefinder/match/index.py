@@ -1,30 +1,29 @@
-"""The matching engine: pair retail listings with the factory listings that sell the identical item.
+"""The factory index: the factory side of the matcher built once, saved, loaded, grown and queried.
 
-Candidates come from indexes (a Hamming index over image hashes, a TF-IDF index over titles); only the
-short list is scored (sourcefinder.match.scoring): title rules and rapidfuzz ratios, photo distances, identifiers,
-combined into one calibrated confidence. See docs/matching.md.
+Built from settings-free parts, in the manner of a record-linkage linker: the title side (``title_side``,
+``title_index``), the photo side (``images``), blocking (``candidates``), comparisons (``title_features``,
+``images.best_distances``) and scoring (``scoring``, the fitted model saved as JSON). ``query`` answers one
+listing or lookup at a time in this process; ``match`` runs many retail listings on the caller's ``Workers``.
+See docs/architecture.md and docs/matching.md.
 """
 
 from __future__ import annotations
 
-import copy
-import gc
-import multiprocessing
-import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
-from scipy import sparse
 
 from sourcefinder.listing import listing_id
-from sourcefinder.match import prepare, title_compare, title_index
-from sourcefinder.match.hamming import HammingIndex, as_uint64, faiss, popcount
-from sourcefinder.match.ngrams import Counted, count_blocks
+from sourcefinder.match import persist
+from sourcefinder.match.candidates import Candidates, every_pair, find_candidates
+from sourcefinder.match.hamming import single_threaded
+from sourcefinder.match.images import HashMatrix, ImageIndex, query_matrices
+from sourcefinder.match.prepare import TitleInfo
+from sourcefinder.match.results import Match
 from sourcefinder.match.scoring import (
     NO_DISTANCE,
     ScoredPairs,
@@ -34,123 +33,21 @@ from sourcefinder.match.scoring import (
     identifiers,
     photo_message,
 )
+from sourcefinder.match.title_compare import facts, similarity, title_probabilities
 from sourcefinder.match.title_features import pair_features
-from sourcefinder.match.title_sets import TitleRow, TitleSets
+from sourcefinder.match.title_index import TitleIndex
+from sourcefinder.match.title_sets import TitleSets
+from sourcefinder.match.title_side import TitleSide, prepare_listing, spans
+from sourcefinder.match.workers import Workers
 
-# Image hashes compared across listings: each retail hash against the factory's same hash and its mirror,
-# within a radius chosen on the hashing benchmark (docs/hashing.md): phash <= 12 or dhash <= 10.
-IMAGE_KINDS = {"phash": ("phash", "phash_mirror", 12), "dhash": ("dhash", "dhash_mirror", 10)}
 # The default --min-confidence: the threshold chosen when the model was fitted (docs/matching.md).
 DEFAULT_MIN_CONFIDENCE = fitted_threshold()
 # Pairs below this are not stored (on the demo and on real titles, fewer than one in five of them is right);
 # deals, export and evaluate filter the stored ones at --min-confidence.
 STORE_FLOOR = 0.2
 DEFAULT_TITLE_TOP_N = 10
-
-
-@dataclass
-class Match:
-    """A retail listing, the factory listing that sells the identical item, and the evidence."""
-
-    retail_id: str
-    factory_id: str
-    confidence: float
-    image_distance: int | None
-    dhash_distance: int | None
-    title_similarity: float
-    agreeing: list[str] = field(default_factory=list)
-    conflicting: list[str] = field(default_factory=list)
-
-    def as_row(self) -> dict[str, Any]:
-        return {
-            "retail_id": self.retail_id,
-            "factory_id": self.factory_id,
-            "confidence": round(self.confidence, 4),
-            "image_distance": self.image_distance,
-            "dhash_distance": self.dhash_distance,
-            "title_similarity": round(self.title_similarity, 4),
-            "agreeing": self.agreeing,
-            "conflicting": self.conflicting,
-        }
-
-
-def listing_hashes(listing: dict[str, Any], kinds: Sequence[str]) -> list[str]:
-    """Every hash of the given kinds over all of a listing's images (or its feed's ``image_phash``)."""
-    hashes = [h[kind] for h in listing.get("image_hashes") or [] for kind in kinds if h.get(kind)]
-    if not hashes and listing.get("image_phash") and "phash" in kinds:
-        hashes.append(listing["image_phash"])
-    return hashes
-
-
-Distances = dict[str, int]  # hash kind -> best distance of a pair
-# Below this many listings everything runs in one process: a pool costs more than it saves.
-POOL_MIN_LISTINGS = 2000
-WORKERS = os.cpu_count() or 1
 # Candidate pairs per span of retail listings scored at once (bounds each worker's memory).
 SPAN_PAIRS = 50_000
-# Pairs per block of the vectorised distances (times both sides' hash counts): bounds scratch memory.
-DISTANCE_BLOCK = 1 << 20
-
-
-def _hash_table(listings: Sequence[dict[str, Any]], kinds: Sequence[str]) -> tuple[list[str], list[int]]:
-    """(hashes, owner positions) over every listing's images for the given hash kinds."""
-    hashes, owners = [], []
-    for position, listing in enumerate(listings):
-        for value in listing_hashes(listing, kinds):
-            hashes.append(value)
-            owners.append(position)
-    return hashes, owners
-
-
-@dataclass
-class HashMatrix:
-    """Every listing's hashes of some kinds, one row per listing, padded; ``valid`` marks the real ones."""
-
-    hashes: np.ndarray  # (listings, width) uint64
-    valid: np.ndarray  # (listings, width) bool
-
-    @classmethod
-    def of(cls, listings: Sequence[dict[str, Any]], kinds: Sequence[str]) -> HashMatrix:
-        hashes, owners = _hash_table(listings, kinds)
-        owner = np.asarray(owners, dtype=np.int64)
-        counts = np.bincount(owner, minlength=len(listings))
-        width = max(int(counts.max(initial=0)), 1)
-        column = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
-        matrix = cls(np.zeros((len(listings), width), np.uint64), np.zeros((len(listings), width), bool))
-        matrix.hashes[owner, column] = as_uint64(hashes)
-        matrix.valid[owner, column] = True
-        return matrix
-
-
-def best_distances(left: HashMatrix, right: HashMatrix, li: np.ndarray, ri: np.ndarray) -> np.ndarray:
-    """For each pair (li[k], ri[k]): the smallest distance between any of their hashes, NO_DISTANCE if a side
-    has none (int16)."""
-    out = np.full(len(li), NO_DISTANCE, np.int16)
-    step = max(1, DISTANCE_BLOCK // (left.hashes.shape[1] * right.hashes.shape[1]))
-    for start in range(0, len(li), step):
-        a, b = li[start : start + step], ri[start : start + step]
-        d = popcount(left.hashes[a][:, :, None] ^ right.hashes[b][:, None, :]).astype(np.int16)
-        d[~(left.valid[a][:, :, None] & right.valid[b][:, None, :])] = 99
-        best = d.reshape(len(a), -1).min(axis=1)
-        out[start : start + step] = np.where(best == 99, NO_DISTANCE, best)
-    return out
-
-
-@dataclass
-class Candidates:
-    """Candidate pairs as arrays sorted by retail position, with the best distance per hash kind."""
-
-    retail: np.ndarray
-    factory: np.ndarray
-    distances: dict[str, np.ndarray]  # kind -> int16 per pair, NO_DISTANCE when unknown
-    cosine: np.ndarray  # the titles' TF-IDF cosine (text, model codes, brands, attribute values)
-
-    def __len__(self) -> int:
-        return len(self.retail)
-
-    def pair_distances(self, k: int) -> Distances:
-        """The known distances of pair ``k``."""
-        return {kind: int(d[k]) for kind, d in self.distances.items() if d[k] != NO_DISTANCE}
 
 
 def _known(distance: int) -> int | None:
@@ -166,349 +63,333 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
     timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
 
 
-def _prepare(listing: dict[str, Any]) -> prepare.TitleInfo:
-    return prepare.prepare(listing["title"], listing.get("attributes"))
-
-
-# What forked pool workers read: set before the pool starts, inherited by fork, never pickled.
-_FORKED: dict[str, Any] = {}
-
-
-def _worker_setup() -> None:
-    """In a pool worker: one thread for faiss and the sparse top-n product (the workers share the cores), and
-    no cyclic garbage collection (the workers' objects hold no cycles; the collector's passes over a span's
-    titles and evidence cost a quarter of the scoring time)."""
-    gc.disable()
-    title_index.TOPN_THREADS = 1
-    if faiss is not None:
-        faiss.omp_set_num_threads(1)
-
-
-def _spans(n: int, most: int | None) -> list[tuple[int, int]]:
-    """Consecutive spans of range(n): 8 per worker (one when n is small), more if a span would hold more than
-    ``most``."""
-    count = 8 * WORKERS if n >= POOL_MIN_LISTINGS else 1
-    if most is not None:
-        count = min(max(count, -(-n // most)), max(n, 1))
-    bounds = np.linspace(0, n, count + 1).astype(int).tolist()
-    return list(zip(bounds[:-1], bounds[1:], strict=True))
-
-
-def _forked_map(
-    function: Callable[[tuple[int, int]], list],
-    n: int,
-    most: int | None = None,
-    meanwhile: Callable[[], None] | None = None,
-    **shared: Any,
-) -> list:
-    """``function`` over consecutive spans of range(n) (see _spans), in a fork pool when there are several;
-    results in order, concatenated. ``function`` reads ``shared`` from _FORKED. ``meanwhile`` runs in the main
-    process while the pool works (after ``function`` without a pool): work that needs none of the results.
-    The parent's objects are frozen out of the garbage collector while the pool runs, so the workers'
-    collections do not copy the pages they share."""
-    _FORKED.update(shared)
-    spans = _spans(n, most)
-    try:
-        if len(spans) < 2 or WORKERS < 2:
-            parts = [function((0, n))]
-            if meanwhile is not None:
-                meanwhile()
-        else:
-            gc.freeze()
-            try:
-                with multiprocessing.get_context("fork").Pool(WORKERS, initializer=_worker_setup) as pool:
-                    pending = pool.map_async(function, spans, chunksize=1)
-                    if meanwhile is not None:
-                        meanwhile()
-                    parts = pending.get()
-            finally:
-                gc.unfreeze()
-        return [item for part in parts for item in part]
-    finally:
-        _FORKED.clear()
-
-
-def _prepare_span(span: tuple[int, int]) -> list[prepare.TitleInfo]:
-    return [_prepare(listing) for listing in _FORKED["listings"][span[0] : span[1]]]
-
-
-def prepare_listings(listings: Sequence[dict[str, Any]]) -> list[prepare.TitleInfo]:
-    """The TitleInfo of every listing (on all cores for many listings)."""
-    return _forked_map(_prepare_span, len(listings), listings=listings)
-
-
-def _sets_span(span: tuple[int, int]) -> list[tuple[TitleSets, list[str], list[Counted]]]:
-    infos = _prepare_span(span)
-    texts = [info.index_text for info in infos]
-    return [(TitleSets.of(infos), texts, count_blocks(texts, title_index.NGRAM_RANGE))]
-
-
-def prepare_sets(
-    listings: Sequence[dict[str, Any]], meanwhile: Callable[[], None] | None = None
-) -> tuple[TitleSets, list[str], list[Counted]]:
-    """The titles of many listings as one TitleSets, their index texts and those texts' n-grams counted
-    (for the title index's fit), made span by span on all cores: the workers send back compact arrays, not a
-    TitleInfo per listing (unpickling those cost more than preparing them). ``meanwhile``: see _forked_map."""
-    parts = _forked_map(_sets_span, len(listings), meanwhile=meanwhile, listings=listings)
-    return (
-        TitleSets.concat([sets for sets, _, _ in parts]),
-        [t for _, texts, _ in parts for t in texts],
-        [block for _, _, counted in parts for block in counted],
-    )
-
-
-def _every_pair(n_retail: int, n_factories: int) -> tuple[np.ndarray, np.ndarray]:
-    return np.repeat(np.arange(n_retail), n_factories), np.tile(np.arange(n_factories), n_retail)
-
-
-def _match_span(span: tuple[int, int]) -> list[tuple[list[Match], dict[str, float], int]]:
-    """The whole retail side for a span of retail listings: titles, candidates, scoring; with the stage
-    timings and the number of pairs scored (one item, so that _forked_map concatenates spans)."""
-    index = copy.copy(_FORKED["index"])  # its own timings and count
-    index.timings, index.pairs_scored = {}, 0
-    retail = _FORKED["retail"][span[0] : span[1]]
-    with _timed(index.timings, "prepare retail titles"):
-        infos = [_prepare(listing) for listing in retail]
-    top_n = _FORKED["top_n"]
-    if top_n is None:
-        vectors = index.titles.vectors([i.index_text for i in infos])
-        found = index.with_distances(retail, vectors, *_every_pair(len(retail), len(index.listings)))
-    else:
-        found = index.candidate_pairs(retail, infos, top_n)
-    matches = index.score(retail, infos, found, _FORKED["min_confidence"])
-    return [(matches, index.timings, index.pairs_scored)]
+def _own_id(listing: dict[str, Any]) -> str:
+    return listing.get("id") or listing_id(listing["source"], listing["item_id"])
 
 
 class FactoryIndex:
-    """The factory side held in memory: its titles as TitleSets, a title index and one Hamming index per hash
-    kind."""
+    """The factory side held compactly: ids, identifiers, the title side, a title index and an image index."""
 
-    def __init__(self, factories: Sequence[dict[str, Any]]) -> None:
-        self.listings = list(factories)
-        self.timings: dict[str, float] = {}  # stage -> seconds, over the index's life (benchmarks read it)
+    def __init__(
+        self,
+        ids: list[str],
+        digests: list[str | None],
+        ids_of: list[dict[str, str] | None],
+        side: TitleSide,
+        images: ImageIndex,
+        titles: TitleIndex | None = None,
+    ) -> None:
+        self.ids = ids
+        self.digests = digests  # each listing's content hash when it was indexed (what `match` compares)
+        self.identifiers = ids_of  # GTIN/MPN of each listing, None for most
+        self.side = side
+        self.images = images
+        self.titles = titles if titles is not None else TitleIndex.fit(side.counted)
+        self.positions = {listing: k for k, listing in enumerate(ids)}
+        self.timings: dict[str, float] = {}  # stage -> seconds over the index's life (benchmarks read it)
         self.pairs_scored = 0
-        self.images: dict[str, HammingIndex] = {}
-        self.image_owners: dict[str, np.ndarray] = {}
-        self.hash_matrices: dict[str, HashMatrix] = {}
-        with _timed(self.timings, "prepare factory titles"):
-            # The image indexes need no title: the main process builds them while the pool prepares those.
-            self.sets, index_texts, counted = prepare_sets(self.listings, meanwhile=self._index_images)
-            self.sets.cache_model_arrays()
-        with _timed(self.timings, "title index build"):
-            self.titles = title_index.TitleIndex(index_texts, title_index.NGRAM_RANGE)
-            self.titles.fit(counted)
-            self.identifiers = [identifiers(listing.get("attributes")) for listing in self.listings]
 
-    def _index_images(self) -> None:
-        """One Hamming index and one padded hash matrix per hash kind (timed as "image index build")."""
-        with _timed(self.timings, "image index build"):
-            for kind, (plain, mirror, _) in IMAGE_KINDS.items():
-                hashes, owners = _hash_table(self.listings, (plain, mirror))
-                if hashes:
-                    self.images[kind] = HammingIndex(hashes)
-                    self.image_owners[kind] = np.asarray(owners, dtype=np.int64)
-                self.hash_matrices[kind] = HashMatrix.of(self.listings, (plain, mirror))
+    @property
+    def sets(self) -> TitleSets:
+        return self.side.sets
 
-    def candidate_pairs(
-        self, retail: Sequence[dict[str, Any]], infos: Sequence[prepare.TitleInfo], top_n: int
-    ) -> Candidates:
-        """Candidate pairs: each retail listing's ``top_n`` closest titles and every factory listing with a photo
-        within the radius of IMAGE_KINDS; then the best distance of every pair, per hash kind."""
-        with _timed(self.timings, "title candidates"):
-            vectors = self.titles.vectors([i.index_text for i in infos])
-            rows, cols, _ = self.titles.closest(vectors, top_n=top_n)
-        with _timed(self.timings, "image candidates + distances"):
-            found_r, found_f = [rows], [cols]
-            for kind, index in self.images.items():
-                hashes, owners = _hash_table(retail, (kind,))
-                query, entry, _ = index.search_arrays(hashes, IMAGE_KINDS[kind][2])
-                found_r.append(np.asarray(owners, dtype=np.int64)[query])
-                found_f.append(self.image_owners[kind][entry])
-            n = len(self.listings)
-            # pandas' hash-based unique, then a sort: numpy 2.4's np.unique takes ~10x longer on these keys
-            keys = np.sort(pd.unique(np.concatenate(found_r) * n + np.concatenate(found_f)))
-            return self.with_distances(retail, vectors, keys // n, keys % n)
+    def __len__(self) -> int:
+        return len(self.ids)
 
-    def with_distances(
-        self, retail: Sequence[dict[str, Any]], vectors: sparse.csr_matrix, ri: np.ndarray, fi: np.ndarray
-    ) -> Candidates:
-        """The pairs (ri[k], fi[k]), sorted by retail position, with their best distance per hash kind and
-        their title cosine (``vectors``: the retail listings' TF-IDF rows)."""
-        distances = {
-            kind: best_distances(HashMatrix.of(retail, (kind,)), self.hash_matrices[kind], ri, fi)
-            for kind in IMAGE_KINDS
-        }
-        return Candidates(ri, fi, distances, self.titles.cosines(vectors, ri, fi))
+    def __contains__(self, listing: str) -> bool:
+        return listing in self.positions
 
-    def candidates(
-        self, retail: Sequence[dict[str, Any]], infos: Sequence[prepare.TitleInfo], top_n: int
-    ) -> dict[tuple[int, int], Distances]:
-        """Candidate (retail position, factory position) pairs, with the best image distances per hash kind."""
-        found = self.candidate_pairs(retail, infos, top_n)
-        return {
-            (int(found.retail[k]), int(found.factory[k])): found.pair_distances(k) for k in range(len(found))
-        }
+    # --- building -----------------------------------------------------------------------------------------
 
-    def evidence(self, retail: Sequence[dict[str, Any]]) -> ScoredPairs:
-        """The evidence of every candidate pair of the given retail listings."""
-        infos = prepare_listings(retail)
-        return self.scored_pairs(retail, infos, self.candidate_pairs(retail, infos, DEFAULT_TITLE_TOP_N))
+    @classmethod
+    def build(cls, listings: Sequence[dict[str, Any]], workers: Workers | None = None) -> FactoryIndex:
+        """The index of factory listings (dicts in the listing schema, as stored); titles are prepared on
+        ``workers`` (in this process without) while this process builds the image index."""
+        listings = list(listings)
+        if not listings:
+            raise ValueError("an index needs at least one factory listing")
+        timings: dict[str, float] = {}
+        images: list[ImageIndex] = []
 
-    def scored_pairs(
-        self, retail: Sequence[dict[str, Any]], infos: Sequence[prepare.TitleInfo], found: Candidates
-    ) -> ScoredPairs:
-        """The evidence of the candidate pairs: title probability (title_features, all pairs at once), photo
-        distances and identifiers."""
-        features = pair_features(
-            TitleSets.of(infos, self.sets.vocabulary), self.sets, found.retail, found.factory
-        )
-        return ScoredPairs(
-            found.retail,
-            found.factory,
-            title_compare.title_probabilities(features),
-            found.distances["phash"],
-            found.distances["dhash"],
-            self._identifier_signs(retail, found),
-            found.cosine,
+        def index_images() -> None:
+            with _timed(timings, "image index build"):
+                images.append(ImageIndex.of(listings))
+
+        with _timed(timings, "prepare factory titles"):
+            side = TitleSide.prepared(listings, workers or Workers(1), meanwhile=index_images)
+        with _timed(timings, "title index build"):
+            index = cls(
+                [_own_id(listing) for listing in listings],
+                [listing.get("content_hash") for listing in listings],
+                [identifiers(listing.get("attributes")) for listing in listings],
+                side,
+                images[0],
+            )
+        index.timings.update(timings)
+        return index
+
+    def add(self, listings: Sequence[dict[str, Any]], workers: Workers | None = None) -> None:
+        """Add listings (one already in the index is replaced); the title weights are refitted on all of them,
+        so the index equals one built from the same listings."""
+        listings = list(listings)
+        if not listings:
+            return
+        self.remove([_own_id(listing) for listing in listings])
+        new = FactoryIndex.build(listings, workers)
+        self._become(
+            self.ids + new.ids,
+            self.digests + new.digests,
+            self.identifiers + new.identifiers,
+            TitleSide.concat([self.side, new.side]) if len(self) else new.side,
+            self.images.concat(new.images) if len(self) else new.images,
         )
 
-    def _identifier_signs(self, retail: Sequence[dict[str, Any]], found: Candidates) -> np.ndarray:
-        """+1 where a pair's GTIN/MPN agree, -1 where they conflict, 0 elsewhere (most listings have none)."""
-        signs = np.zeros(len(found), np.int8)
-        if not any(self.identifiers):
-            return signs
-        ours = [identifiers(listing.get("attributes")) for listing in retail]
-        for k, (ri, fi) in enumerate(zip(found.retail.tolist(), found.factory.tolist(), strict=True)):
-            if ours[ri] and self.identifiers[fi]:
-                agree, conflict = identifier_evidence(ours[ri], self.identifiers[fi])
-                signs[k] = bool(agree) - bool(conflict)
-        return signs
+    def remove(self, ids: Iterable[str]) -> None:
+        """Remove the listings with these ids (those not in the index are ignored)."""
+        gone = {self.positions[i] for i in ids if i in self.positions}
+        if not gone:
+            return
+        keep = np.array([k for k in range(len(self)) if k not in gone], np.int64)
+        self._become(
+            [self.ids[k] for k in keep],
+            [self.digests[k] for k in keep],
+            [self.identifiers[k] for k in keep],
+            self.side.take(keep),
+            self.images.take(keep),
+        )
+
+    def _become(
+        self, ids: list[str], digests: list, ids_of: list, side: TitleSide, images: ImageIndex
+    ) -> None:
+        """Take these parts as the index's own, refitting the title index."""
+        titles = TitleIndex.fit(side.counted) if ids else None
+        self.__init__(ids, digests, ids_of, side, images, titles)  # type: ignore[misc]
+
+    # --- saving -------------------------------------------------------------------------------------------
+
+    def save(self, path: str | Path) -> Path:
+        """Save the index as a folder (arrays memory-mapped by ``load``); replaces an older one atomically."""
+        parts: dict[str, Any] = {"ids": self.ids, "digests": self.digests, "identifiers": self.identifiers}
+        parts.update({f"sets.{k}": v for k, v in self.sets.to_parts().items()})
+        parts.update({"counted.counts": self.side.counted[0], "counted.keys": self.side.counted[1]})
+        parts.update({f"titles.{k}": v for k, v in self.titles.to_parts().items()})
+        for kind, matrix in self.images.matrices.items():
+            parts.update({f"images.{kind}.hashes": matrix.hashes, f"images.{kind}.valid": matrix.valid})
+        return persist.write_parts(path, parts)
+
+    @classmethod
+    def load(cls, path: str | Path) -> FactoryIndex:
+        """An index saved by ``save``; raises persist.IndexFileError when there is none or it is damaged."""
+        parts = persist.read_parts(path)
+
+        def named(prefix: str) -> dict[str, Any]:
+            return {k.removeprefix(prefix): v for k, v in parts.items() if k.startswith(prefix)}
+
+        kinds = {name.split(".")[0] for name in named("images.")}
+        images = ImageIndex(
+            {
+                kind: HashMatrix(parts[f"images.{kind}.hashes"], parts[f"images.{kind}.valid"])
+                for kind in sorted(kinds)
+            }
+        )
+        side = TitleSide(
+            TitleSets.from_parts(named("sets.")), (parts["counted.counts"], parts["counted.keys"])
+        )
+        return cls(
+            parts["ids"],
+            parts["digests"],
+            parts["identifiers"],
+            side,
+            images,
+            TitleIndex.from_parts(named("titles.")),
+        )
+
+    # --- answering ----------------------------------------------------------------------------------------
+
+    def query(
+        self,
+        title: str | None = None,
+        image_hashes: Sequence[dict[str, str]] | None = None,
+        attributes: dict[str, str] | None = None,
+        k: int = 10,
+    ) -> list[Match]:
+        """The ``k`` factory listings most likely to sell the item described by any subset of a title, photo
+        hashes (dicts of hash kind -> hex, as ``image_hashes.compute_hashes`` gives) and attributes; best first,
+        with confidence and evidence (``Match.same_item`` tells whether it reaches the threshold)."""
+        if not (title or "").strip() and not image_hashes and not attributes:
+            raise ValueError("a query needs a title, a photo or attributes")
+        listing = {"id": "query", "title": title or "", "attributes": attributes or {}}
+        listing["image_hashes"] = list(image_hashes or [])
+        has_text = bool((title or "").strip() or attributes)
+        found = self._answer([listing], max(k, DEFAULT_TITLE_TOP_N), 0.0, has_text)
+        return sorted(found, key=lambda m: (-m.confidence, m.factory_id))[:k]
 
     def match(
         self,
         retail: Sequence[dict[str, Any]],
         min_confidence: float = STORE_FLOOR,
         top_n: int | None = DEFAULT_TITLE_TOP_N,
+        workers: Workers | None = None,
     ) -> list[Match]:
         """Every (retail, factory) pair at or above ``min_confidence``, several factories per retail kept.
 
         Candidates are each retail listing's ``top_n`` closest titles and its near photos; ``top_n=None``
-        scores every factory listing instead (exhaustive: the reference of bench_match's recall). Spans of
-        retail listings run on the fork pool from title preparation to scoring; ``timings`` then sums the
-        stages over the workers."""
-        per_listing = len(self.listings) if top_n is None else top_n
-        spans = _forked_map(
-            _match_span,
-            len(retail),
-            max(1, SPAN_PAIRS // per_listing),
-            index=self,
-            retail=retail,
-            min_confidence=min_confidence,
-            top_n=top_n,
+        scores every factory listing (exhaustive: the reference of bench_match's recall). Spans of retail
+        listings run on ``workers`` from title preparation to scoring; ``timings`` sums the stages."""
+        workers = workers or Workers(1)
+        retail = list(retail)
+        per_listing = len(self) if top_n is None else top_n
+        self.sets.cache_model_arrays()  # computed here, before the fork, so the workers share them
+
+        def span_of(span: tuple[int, int]) -> tuple[list[Match], dict[str, float], int]:
+            self.timings, self.pairs_scored = {}, 0  # the worker's own copy: its stage timings and count
+            return (
+                self._answer(retail[span[0] : span[1]], top_n, min_confidence, True),
+                self.timings,
+                self.pairs_scored,
+            )
+
+        timings, scored = self.timings, self.pairs_scored
+        parts = workers.map(
+            span_of,
+            spans(len(retail), workers, max(1, SPAN_PAIRS // per_listing)),
+            setup=self._single_threaded,
         )
-        found = []
-        for matches, timings, pairs in spans:
+        self.timings, self.pairs_scored = timings, scored
+        found: list[Match] = []
+        for matches, span_timings, pairs in parts:
             found += matches
             self.pairs_scored += pairs
-            for stage, seconds in timings.items():
+            for stage, seconds in span_timings.items():
                 self.timings[stage] = self.timings.get(stage, 0.0) + seconds
         return found
+
+    def _single_threaded(self) -> None:
+        """In a worker process: one thread for the sparse products and faiss (the workers share the cores)."""
+        self.titles.threads = 1
+        single_threaded()
+
+    def _answer(
+        self, retail: Sequence[dict[str, Any]], top_n: int | None, min_confidence: float, has_text: bool
+    ) -> list[Match]:
+        """Prepare, find candidates and score the given listings in this process."""
+        with _timed(self.timings, "prepare retail titles"):
+            infos = [prepare_listing(listing) for listing in retail]
+        found = self.candidate_pairs(retail, infos, top_n)
+        return self.score(retail, infos, found, min_confidence, has_text)
+
+    def candidate_pairs(
+        self, retail: Sequence[dict[str, Any]], infos: Sequence[TitleInfo], top_n: int | None
+    ) -> Candidates:
+        """Blocking: each listing's ``top_n`` closest titles and near photos (every pair when ``top_n`` is None)."""
+        with _timed(self.timings, "candidates"):
+            vectors = self.titles.vectors([info.index_text for info in infos])
+            queries = query_matrices(retail)
+            if top_n is None:
+                return every_pair(self.titles, self.images, vectors, queries)
+            return find_candidates(self.titles, self.images, vectors, queries, top_n)
+
+    def evidence(self, retail: Sequence[dict[str, Any]]) -> ScoredPairs:
+        """The evidence of every candidate pair of the given retail listings (the model is fitted on it)."""
+        infos = [prepare_listing(listing) for listing in retail]
+        return self.scored_pairs(retail, infos, self.candidate_pairs(retail, infos, DEFAULT_TITLE_TOP_N))
+
+    def scored_pairs(
+        self,
+        retail: Sequence[dict[str, Any]],
+        infos: Sequence[TitleInfo],
+        found: Candidates,
+        has_text: bool = True,
+    ) -> ScoredPairs:
+        """The comparisons of the candidate pairs: title probability (all pairs at once), photo distances and
+        identifiers; ``has_text`` False marks the queries as having no title (a photo-only lookup)."""
+        features = pair_features(
+            TitleSets.of(infos, self.sets.vocabulary), self.sets, found.retail, found.factory
+        )
+        return ScoredPairs(
+            found.retail,
+            found.factory,
+            title_probabilities(features),
+            found.distances["phash"],
+            found.distances["dhash"],
+            self._identifier_signs(retail, found),
+            found.cosine,
+            np.full(len(found), has_text),
+        )
+
+    def _identifier_signs(self, retail: Sequence[dict[str, Any]], found: Candidates) -> np.ndarray:
+        """+1 where a pair's GTIN/MPN agree, -1 where they conflict, 0 elsewhere (most listings have none)."""
+        signs = np.zeros(len(found), np.int8)
+        ours = [identifiers(listing.get("attributes")) for listing in retail]
+        if not any(ours) or not any(self.identifiers):
+            return signs
+        for k, (ri, fi) in enumerate(zip(found.retail.tolist(), found.factory.tolist(), strict=True)):
+            if ours[ri] and self.identifiers[fi]:
+                agree, conflict = identifier_evidence(ours[ri], self.identifiers[fi])
+                signs[k] = bool(agree) - bool(conflict)
+        return signs
 
     def score(
         self,
         retail: Sequence[dict[str, Any]],
-        infos: Sequence[prepare.TitleInfo],
+        infos: Sequence[TitleInfo],
         found: Candidates,
         min_confidence: float,
+        has_text: bool = True,
     ) -> list[Match]:
         """The given candidate pairs scored; those at ``min_confidence`` or more (messages only for those)."""
         self.pairs_scored += len(found)
         with _timed(self.timings, "evidence + scoring"):
-            pairs = self.scored_pairs(retail, infos, found)
+            pairs = self.scored_pairs(retail, infos, found, has_text)
             values, photos = confidences(pairs), pairs.photo
             kept = np.flatnonzero(values >= min_confidence)
             rows = self.sets.rows_of(pairs.factory[kept])
             return [
-                self.as_match(retail[ri], infos[ri], row, pairs, k, float(values[k]), int(photos[k]))
+                self._as_match(retail[ri], infos[ri], row, pairs, k, float(values[k]), int(photos[k]))
                 for k, ri, row in zip(kept.tolist(), pairs.retail[kept].tolist(), rows, strict=True)
             ]
 
-    def as_match(
+    def _as_match(
         self,
         listing: dict[str, Any],
-        retail_info: prepare.TitleInfo,
-        factory_info: TitleRow,
+        info: TitleInfo,
+        factory: Any,
         pairs: ScoredPairs,
         k: int,
         value: float,
         photo: int,
     ) -> Match:
-        """The Match of scored pair ``k`` (the retail ``listing`` and factory listing ``pairs.factory[k]``, their
-        titles as prepared and as read back, confidence ``value``, best photo distance ``photo``), with its
-        evidence in words."""
+        """The Match of scored pair ``k``: the retail ``listing`` as prepared (``info``), the factory title read
+        back (``factory``, a TitleRow), confidence ``value`` and best photo distance ``photo``, in words."""
         fi = int(pairs.factory[k])
-        factory = self.listings[fi]
-        facts = title_compare.facts(retail_info, factory_info)
         ids_agree, ids_conflict = (
-            identifier_evidence(listing.get("attributes"), factory.get("attributes"))
+            identifier_evidence(listing.get("attributes"), self.identifiers[fi])
             if self.identifiers[fi]
             else ([], [])
         )
-        phash, dhash = _known(int(pairs.phash[k])), _known(int(pairs.dhash[k]))
+        stated = facts(info, factory)
         return Match(
-            retail_id=listing_id(listing["source"], listing["item_id"]),
-            factory_id=listing_id(factory["source"], factory["item_id"]),
+            retail_id=_own_id(listing),
+            factory_id=self.ids[fi],
             confidence=value,
-            image_distance=phash,
-            dhash_distance=dhash,
-            title_similarity=title_compare.similarity(retail_info, factory_info),
-            agreeing=photo_message(_known(photo)) + ids_agree + [agree() for _, (agree, _) in facts if agree],
-            conflicting=ids_conflict + [conflict() for _, (_, conflict) in facts if conflict],
+            image_distance=_known(int(pairs.phash[k])),
+            dhash_distance=_known(int(pairs.dhash[k])),
+            title_similarity=similarity(info, factory),
+            agreeing=photo_message(_known(photo))
+            + ids_agree
+            + [agree() for _, (agree, _) in stated if agree],
+            conflicting=ids_conflict + [conflict() for _, (_, conflict) in stated if conflict],
         )
 
 
 def match_listings(
-    retail: Iterable[dict[str, Any]], factories: Iterable[dict[str, Any]], **options: Any
+    retail: Iterable[dict[str, Any]],
+    factories: Iterable[dict[str, Any]],
+    workers: Workers | None = None,
+    **options: Any,
 ) -> list[Match]:
     """Match retail listings against factory listings (a convenience over FactoryIndex)."""
     factories = list(factories)
     if not factories:
         return []
-    return FactoryIndex(factories).match(list(retail), **options)
-
-
-@dataclass
-class MatchSummary:
-    """What a matching run did."""
-
-    retail_total: int
-    factory_total: int
-    retail_scored: int
-    matches_stored: int
-    seconds: float
-
-
-def _changed(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [r for r in rows if r.get("matched_hash") != r.get("content_hash")]
-
-
-def match_database(database: Any, full: bool = False, **options: Any) -> MatchSummary:
-    """Match the stored listings: new and changed ones only, or all of them with ``full``."""
-    from sourcefinder.store import database as store
-
-    started = time.perf_counter()
-    retail = list(store.listings(database, "retail"))
-    factories = list(store.listings(database, "factory"))
-    rescore = retail if full else _changed(retail)
-    new_factories = [] if full else _changed(factories)
-    if new_factories and len(rescore) < len(retail):
-        # A new or changed factory listing may be the source of a retail listing that did not change.
-        fresh = FactoryIndex(new_factories)
-        infos = prepare_listings(retail)
-        hit = {ri for ri, _ in fresh.candidates(retail, infos, top_n=5)}
-        chosen = {r["id"] for r in rescore} | {retail[ri]["id"] for ri in hit}
-        rescore = [r for r in retail if r["id"] in chosen]
-    found = match_listings(rescore, factories, **options) if rescore else []
-    stored = store.replace_matches(database, [r["id"] for r in rescore], [m.as_row() for m in found])
-    store.mark_matched(database)
-    return MatchSummary(len(retail), len(factories), len(rescore), stored, time.perf_counter() - started)
+    return FactoryIndex.build(factories, workers).match(list(retail), workers=workers, **options)

@@ -112,6 +112,30 @@ def count_blocks(texts: Sequence[str], ngram_range: tuple[int, int]) -> list[Cou
     return [count_ngrams(block, ngram_range) for block in _blocks(texts)]
 
 
+def merge_counted(blocks: Sequence[Counted]) -> Counted:
+    """Blocks of counted texts (in order) as one block over the union of their n-grams; n-grams that no text
+    holds any more are dropped."""
+    if not blocks:
+        return sparse.csr_matrix((0, 0), dtype=np.int32), np.empty(0, np.int64)
+    ids, keys = pd.factorize(np.concatenate([keys for _, keys in blocks]))
+    parts, offset = [], 0
+    for counts, keys_of_block in blocks:
+        parts.append(_renumbered(counts, ids[offset : offset + len(keys_of_block)], len(keys)))
+        offset += len(keys_of_block)
+    merged = _stacked(parts, len(keys))
+    used = np.bincount(merged.indices, minlength=len(keys)) > 0
+    if not used.all():
+        column = np.cumsum(used) - 1
+        merged = _renumbered(merged, np.where(used, column, -1), int(used.sum()))
+    return merged, np.asarray(keys)[used]
+
+
+def take_counted(counted: Counted, rows: np.ndarray) -> Counted:
+    """The given rows of a counted block, without the n-grams none of them holds."""
+    counts, keys = counted
+    return merge_counted([(counts[rows], keys)])
+
+
 class CharNgramTfidf:
     """Fit on a corpus, then turn texts into L2-normalised TF-IDF rows (a ``scipy.sparse.csr_matrix``)."""
 

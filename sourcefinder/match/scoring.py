@@ -22,6 +22,7 @@ FEATURES = (
     "photo_far",
     "photo_missing",
     "photo_gap",
+    "title_missing",
 )
 # Identifiers are never in the demo or the real title data, so their weight is set, not fitted: an equal
 # GTIN/MPN multiplies the odds by e^6 (~400), a different one divides them by as much.
@@ -43,6 +44,7 @@ class ScoredPairs:
     dhash: np.ndarray  # the same for dhash
     identifiers: np.ndarray  # +1 an equal GTIN/MPN, -1 a different one, 0 neither
     title_cosine: np.ndarray  # TF-IDF cosine of the titles in the factory index's weights
+    title_known: np.ndarray | None = None  # False where the query has no title (a photo-only lookup)
 
     def __len__(self) -> int:
         return len(self.retail)
@@ -108,17 +110,21 @@ def _photo_features(photo: np.ndarray, group: np.ndarray, groups: int) -> list[n
 
 
 def feature_matrix(pairs: ScoredPairs) -> np.ndarray:
-    """One row of FEATURES per pair; gaps are measured against the best candidate of the same retail listing."""
+    """One row of FEATURES per pair; gaps are measured against the best candidate of the same retail listing.
+    A pair whose query has no title reads no title features: they are 0 and ``title_missing`` is 1, so that
+    the photo is the evidence (a comparison that is missing counts neither for nor against)."""
     n = len(pairs)
+    known = np.ones(n, bool) if pairs.title_known is None else np.asarray(pairs.title_known, bool)
     group = pd.factorize(np.asarray(pairs.retail))[0]  # np.unique(return_inverse=True) is ~10x slower
     groups = int(group.max(initial=-1)) + 1
-    title = logits(np.asarray(pairs.title_probability, float))
-    best_title = _group_best(title, group, groups, np.maximum, -99.0)
+    title = np.where(known, logits(np.asarray(pairs.title_probability, float)), 0.0)
+    best_title = _group_best(np.where(known, title, -99.0), group, groups, np.maximum, -99.0)
     columns = [
         title,
-        np.minimum(best_title - title, 10.0) / 5,
-        np.asarray(pairs.title_cosine, float),
+        np.where(known, np.minimum(best_title - title, 10.0) / 5, 0.0),
+        np.where(known, np.asarray(pairs.title_cosine, float), 0.0),
         *_photo_features(pairs.photo.astype(float), group, groups),
+        (~known).astype(float),
     ]
     return np.column_stack(columns).astype(float).reshape(n, len(FEATURES))
 

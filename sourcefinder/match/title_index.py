@@ -4,24 +4,26 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 
-from sourcefinder.match.ngrams import CharNgramTfidf, Counted
-
-TOPN_THREADS = os.cpu_count() or 1  # threads of the sparse top-n product (1 in the matcher's pool workers)
+from sourcefinder.match.ngrams import CharNgramTfidf, Counted, count_blocks, merge_counted
 
 
-def _topn_product(queries: sparse.csr_matrix, entries_t: sparse.csr_matrix, top_n: int, threshold: float):
+def _topn_product(
+    queries: sparse.csr_matrix, entries_t: sparse.csr_matrix, top_n: int, threshold: float, threads: int
+):
     """``queries @ entries_t`` (the entries as columns) keeping the ``top_n`` largest values per row above
     ``threshold``."""
     try:
         from sparse_dot_topn import sp_matmul_topn
     except ImportError:
         return _blocked_topn(queries, entries_t, top_n, threshold)
-    return sp_matmul_topn(queries, entries_t, top_n=top_n, threshold=threshold, n_threads=TOPN_THREADS)
+    return sp_matmul_topn(queries, entries_t, top_n=top_n, threshold=threshold, n_threads=threads)
 
 
 def _blocked_topn(queries: sparse.csr_matrix, entries_t: sparse.csr_matrix, top_n: int, threshold: float):
@@ -57,50 +59,62 @@ NGRAM_RANGE = (1, 3)  # character n-grams of the title index
 class TitleIndex:
     """Character n-gram TF-IDF over many titles (the factory side), queried for the closest ones.
 
-    Entries and queries are ``TitleInfo.index_text`` strings."""
+    Entries and queries are ``TitleInfo.index_text`` strings. Fitted from the entries' n-grams counted once
+    (``counted``: one merged block, kept so that entries can be added or removed and the weights refitted
+    exactly as a new index of the same entries would have them)."""
 
-    def __init__(self, texts: Iterable[str] = (), ngram_range: tuple[int, int] = NGRAM_RANGE) -> None:
-        self.texts: list[str] = []
-        self.ngram_range = ngram_range
-        self._vectorizer: CharNgramTfidf | None = None
-        self._matrix: sparse.csr_matrix | None = None
-        self._rows: sparse.csr_matrix | None = None
-        self.add(texts)
+    def __init__(
+        self, vectorizer: CharNgramTfidf, rows: sparse.csr_matrix, matrix: sparse.csr_matrix | None = None
+    ):
+        self.vectorizer = vectorizer
+        self.rows = rows  # entries x n-grams, L2-normalised TF-IDF
+        # Also held transposed (n-grams x entries), the shape the top-n product reads.
+        self.matrix = rows.T.tocsr() if matrix is None else matrix
+        self.threads = os.cpu_count() or 1  # of the sparse top-n product (1 in pool workers)
+
+    @classmethod
+    def fit(cls, counted: Counted, ngram_range: tuple[int, int] = NGRAM_RANGE) -> TitleIndex:
+        """The index of entries whose n-grams are ``counted`` (``ngrams.merge_counted`` of their blocks)."""
+        n = counted[0].shape[0]
+        max_df = max(min(int(0.01 * n), MOST_NGRAM_DOCS), COMMON_NGRAM_DOCS)
+        vectorizer = CharNgramTfidf(ngram_range, max_df)
+        return cls(vectorizer, vectorizer.fit_counted([counted]))
+
+    @classmethod
+    def of_texts(cls, texts: Sequence[str], ngram_range: tuple[int, int] = NGRAM_RANGE) -> TitleIndex:
+        """The index of ``texts``."""
+        return cls.fit(merge_counted(count_blocks(texts, ngram_range)), ngram_range)
 
     def __len__(self) -> int:
-        return len(self.texts)
+        return self.rows.shape[0]
 
-    def add(self, texts: Iterable[str]) -> None:
-        """Add entries; the TF-IDF weights are refitted on all entries at the next query."""
-        self.texts.extend(texts)
-        self._matrix = None
+    def to_parts(self) -> dict[str, Any]:
+        """The fitted weights and rows, to save (``from_parts`` reads them back)."""
+        v = self.vectorizer
+        return {
+            "ngram_range": list(v.ngram_range),
+            "max_df": v.max_df,
+            "keys": np.asarray(v.vocabulary, np.int64),
+            "idf": np.asarray(v.idf),
+            "rows": self.rows,
+            "matrix": self.matrix,
+        }
 
-    def fit(self, counted: Sequence[Counted] | None = None) -> None:
-        """Fit the TF-IDF weights now (else at the first query). ``counted``: the entries' n-grams already
-        counted block by block (``ngrams.count_blocks`` with ``ngram_range``, in order; the matcher counts them
-        on its pool)."""
-        max_df = max(min(int(0.01 * len(self.texts)), MOST_NGRAM_DOCS), COMMON_NGRAM_DOCS)
-        self._vectorizer = CharNgramTfidf(self.ngram_range, max_df)
-        if counted is None:
-            self._rows = self._vectorizer.fit_transform(self.texts)
-        else:
-            self._rows = self._vectorizer.fit_counted(counted)
-        # Also stored transposed (n-grams x entries), the shape the top-n product reads.
-        self._matrix = self._rows.T.tocsr()
-
-    def _fitted(self) -> tuple[CharNgramTfidf, sparse.csr_matrix]:
-        if self._matrix is None:
-            self.fit()
-        return self._vectorizer, self._matrix
+    @classmethod
+    def from_parts(cls, parts: dict[str, Any]) -> TitleIndex:
+        """The TitleIndex that ``to_parts`` wrote."""
+        vectorizer = CharNgramTfidf(tuple(parts["ngram_range"]), parts["max_df"])
+        vectorizer.vocabulary = pd.Index(parts["keys"])
+        vectorizer.idf = parts["idf"]
+        return cls(vectorizer, parts["rows"], parts["matrix"])
 
     def vectors(self, queries: Sequence[str]) -> sparse.csr_matrix:
         """The TF-IDF rows of query texts, in the entries' weights."""
-        return self._fitted()[0].transform(queries)
+        return self.vectorizer.transform(queries)
 
     def cosines(self, vectors: sparse.csr_matrix, qi: np.ndarray, ei: np.ndarray) -> np.ndarray:
         """The cosine of each pair (query row vectors[qi[k]], entry ei[k])."""
-        self._fitted()
-        return np.asarray(vectors[qi].multiply(self._rows[ei]).sum(axis=1)).ravel()
+        return np.asarray(vectors[qi].multiply(self.rows[ei]).sum(axis=1)).ravel()
 
     def candidates(
         self, queries: Sequence[str], top_n: int = 20, min_similarity: float = 0.1
@@ -113,7 +127,7 @@ class TitleIndex:
         self, queries: Sequence[str], top_n: int = 20, min_similarity: float = 0.1
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What ``candidates`` finds as three arrays (query index, entry index, cosine), best first per query."""
-        if not self.texts or not queries:
+        if not len(self) or not queries:
             return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float64)
         return self.closest(self.vectors(queries), top_n, min_similarity)
 
@@ -121,7 +135,9 @@ class TitleIndex:
         self, vectors: sparse.csr_matrix, top_n: int = 20, min_similarity: float = 0.1
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """candidate_arrays of queries given as their TF-IDF rows (``vectors``)."""
-        product = _topn_product(vectors, self._fitted()[1], top_n, min_similarity).tocoo()
+        if not len(self) or not vectors.shape[0]:
+            return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float64)
+        product = _topn_product(vectors, self.matrix, top_n, min_similarity, self.threads).tocoo()
         keep = product.data >= min_similarity
         rows, cols, vals = product.row[keep], product.col[keep], product.data[keep]
         order = np.lexsort((-vals, rows))

@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -170,6 +170,40 @@ class TitleSets:
             [j for p in parts for j in p.joined],
             [m for p in parts for m in p.models],
         )
+
+    def take(self, positions: np.ndarray) -> TitleSets:
+        """The titles at ``positions``, in that order, over the same vocabularies."""
+        positions = np.asarray(positions, np.int64)
+        return TitleSets(
+            self.vocabulary,
+            {field: matrix[positions] for field, matrix in self.rows.items()},
+            {field: np.asarray(sizes)[positions] for field, sizes in self.sizes.items()},
+            [self.texts[k] for k in positions.tolist()],
+            [self.joined[k] for k in positions.tolist()],
+            [self.models[k] for k in positions.tolist()],
+        )
+
+    def to_parts(self) -> dict[str, Any]:
+        """Arrays, sparse matrices and lists to save (``from_parts`` reads them back)."""
+        parts: dict[str, Any] = {"texts": self.texts, "joined": self.joined}
+        parts["models"] = [sorted(codes) for codes in self.models]
+        for space, values in self.vocabulary.items():
+            array = values.to_numpy()
+            parts[f"vocabulary.{space}"] = array.tolist() if array.dtype == object else array
+        parts.update({f"rows.{field}": matrix for field, matrix in self.rows.items()})
+        parts.update({f"sizes.{field}": np.asarray(sizes) for field, sizes in self.sizes.items()})
+        return parts
+
+    @classmethod
+    def from_parts(cls, parts: dict[str, Any]) -> TitleSets:
+        """The TitleSets that ``to_parts`` wrote."""
+
+        def named(prefix: str) -> dict[str, Any]:
+            return {k.removeprefix(prefix): v for k, v in parts.items() if k.startswith(prefix)}
+
+        vocabulary = {space: pd.Index(values) for space, values in named("vocabulary.").items()}
+        models = [frozenset(codes) if codes else _EMPTY for codes in parts["models"]]
+        return cls(vocabulary, named("rows."), named("sizes."), parts["texts"], parts["joined"], models)
 
     def row(self, k: int) -> TitleRow:
         """Title ``k`` read back (title_compare.facts and title_compare.similarity accept it)."""

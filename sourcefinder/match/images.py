@@ -1,0 +1,139 @@
+"""The photo side of the index: every listing's image hashes as padded matrices, Hamming range search over the
+factory side (image candidates), and the best distance of any pair of listings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sourcefinder.match.hamming import HammingIndex, as_uint64, popcount
+from sourcefinder.match.scoring import NO_DISTANCE
+
+# Image hashes compared across listings: each retail hash against the factory's same hash and its mirror,
+# within a radius chosen on the hashing benchmark (docs/hashing.md): phash <= 12 or dhash <= 10.
+IMAGE_KINDS = {"phash": ("phash", "phash_mirror", 12), "dhash": ("dhash", "dhash_mirror", 10)}
+# Pairs per block of the vectorised distances (times both sides' hash counts): bounds scratch memory.
+DISTANCE_BLOCK = 1 << 20
+
+
+def listing_hashes(listing: dict[str, Any], kinds: Sequence[str]) -> list[str]:
+    """Every hash of the given kinds over all of a listing's images (or its feed's ``image_phash``)."""
+    hashes = [h[kind] for h in listing.get("image_hashes") or [] for kind in kinds if h.get(kind)]
+    if not hashes and listing.get("image_phash") and "phash" in kinds:
+        hashes.append(listing["image_phash"])
+    return hashes
+
+
+@dataclass
+class HashMatrix:
+    """Every listing's hashes of some kinds, one row per listing, padded; ``valid`` marks the real ones."""
+
+    hashes: np.ndarray  # (listings, width) uint64
+    valid: np.ndarray  # (listings, width) bool
+
+    @classmethod
+    def of(cls, listings: Sequence[dict[str, Any]], kinds: Sequence[str]) -> HashMatrix:
+        per_listing = [listing_hashes(listing, kinds) for listing in listings]
+        counts = np.fromiter(map(len, per_listing), np.int64, len(per_listing))
+        owner = np.repeat(np.arange(len(per_listing)), counts)
+        width = max(int(counts.max(initial=0)), 1)
+        column = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+        matrix = cls(np.zeros((len(listings), width), np.uint64), np.zeros((len(listings), width), bool))
+        matrix.hashes[owner, column] = as_uint64([h for hashes in per_listing for h in hashes])
+        matrix.valid[owner, column] = True
+        return matrix
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    @classmethod
+    def concat(cls, parts: Sequence[HashMatrix]) -> HashMatrix:
+        """The rows of all parts in order, padded to the widest."""
+        width = max(p.hashes.shape[1] for p in parts)
+
+        def padded(a: np.ndarray, fill: Any) -> np.ndarray:
+            return np.pad(a, ((0, 0), (0, width - a.shape[1])), constant_values=fill)
+
+        return cls(
+            np.vstack([padded(p.hashes, 0) for p in parts]),
+            np.vstack([padded(p.valid, False) for p in parts]),
+        )
+
+    def take(self, rows: np.ndarray) -> HashMatrix:
+        """The given rows, in that order."""
+        return HashMatrix(np.ascontiguousarray(self.hashes[rows]), np.ascontiguousarray(self.valid[rows]))
+
+
+def best_distances(left: HashMatrix, right: HashMatrix, li: np.ndarray, ri: np.ndarray) -> np.ndarray:
+    """For each pair (li[k], ri[k]): the smallest distance between any of their hashes, NO_DISTANCE if a side
+    has none (int16)."""
+    out = np.full(len(li), NO_DISTANCE, np.int16)
+    step = max(1, DISTANCE_BLOCK // (left.hashes.shape[1] * right.hashes.shape[1]))
+    for start in range(0, len(li), step):
+        a, b = li[start : start + step], ri[start : start + step]
+        d = popcount(left.hashes[a][:, :, None] ^ right.hashes[b][:, None, :]).astype(np.int16)
+        d[~(left.valid[a][:, :, None] & right.valid[b][:, None, :])] = 99
+        best = d.reshape(len(a), -1).min(axis=1)
+        out[start : start + step] = np.where(best == 99, NO_DISTANCE, best)
+    return out
+
+
+def query_matrices(listings: Sequence[dict[str, Any]]) -> dict[str, HashMatrix]:
+    """The query side's hashes per kind: its plain hashes only (the factory side holds the mirrors)."""
+    return {kind: HashMatrix.of(listings, (kind,)) for kind in IMAGE_KINDS}
+
+
+class ImageIndex:
+    """Per hash kind, the factory listings' hashes and their mirrors (a HashMatrix) and a Hamming index over
+    them, each hash owned by its listing's position."""
+
+    def __init__(self, matrices: dict[str, HashMatrix]) -> None:
+        self.matrices = matrices
+        self.searchers: dict[str, HammingIndex] = {}
+        self.owners: dict[str, np.ndarray] = {}
+        for kind, matrix in matrices.items():
+            owners, columns = np.nonzero(matrix.valid)
+            if len(owners):
+                self.searchers[kind] = HammingIndex(matrix.hashes[owners, columns])
+                self.owners[kind] = owners.astype(np.int64)
+
+    @classmethod
+    def of(cls, listings: Sequence[dict[str, Any]]) -> ImageIndex:
+        """The image index of factory listings."""
+        return cls(
+            {
+                kind: HashMatrix.of(listings, (plain, mirror))
+                for kind, (plain, mirror, _) in IMAGE_KINDS.items()
+            }
+        )
+
+    def __len__(self) -> int:
+        return len(next(iter(self.matrices.values())))
+
+    def concat(self, other: ImageIndex) -> ImageIndex:
+        """This index's listings, then ``other``'s."""
+        return ImageIndex({k: HashMatrix.concat([m, other.matrices[k]]) for k, m in self.matrices.items()})
+
+    def take(self, rows: np.ndarray) -> ImageIndex:
+        """An index of the given listing positions, in that order."""
+        return ImageIndex({kind: matrix.take(rows) for kind, matrix in self.matrices.items()})
+
+    def candidates(self, queries: dict[str, HashMatrix]) -> tuple[np.ndarray, np.ndarray]:
+        """(query position, factory position) of every pair with a photo within the radius of IMAGE_KINDS."""
+        found_q, found_f = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
+        for kind, searcher in self.searchers.items():
+            query = queries[kind]
+            owners, columns = np.nonzero(query.valid)
+            q, entry, _ = searcher.search_arrays(query.hashes[owners, columns], IMAGE_KINDS[kind][2])
+            found_q.append(owners.astype(np.int64)[q])
+            found_f.append(self.owners[kind][entry])
+        return np.concatenate(found_q), np.concatenate(found_f)
+
+    def distances(
+        self, queries: dict[str, HashMatrix], qi: np.ndarray, fi: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """The best distance per hash kind of each pair (qi[k], fi[k]), NO_DISTANCE where a side has none."""
+        return {kind: best_distances(queries[kind], self.matrices[kind], qi, fi) for kind in IMAGE_KINDS}
