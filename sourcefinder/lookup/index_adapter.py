@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE, FactoryIndex
@@ -33,9 +34,11 @@ class Hit:
 class WarmIndex:
     """A FactoryIndex kept in memory, queried by one thread at a time (the engine keeps per-call state)."""
 
-    def __init__(self, factories: Sequence[dict[str, Any]]) -> None:
-        self.size = len(factories)
-        self.index = _build(factories) if factories else None
+    def __init__(self, factories: Sequence[dict[str, Any]] = (), index: FactoryIndex | None = None) -> None:
+        self.index = index if index is not None else (_build(factories) if factories else None)
+        self.size = (
+            len(self.index) if self.index is not None and hasattr(self.index, "__len__") else len(factories)
+        )
         self.lock = threading.Lock()
 
     def query(
@@ -52,6 +55,33 @@ class WarmIndex:
             return query_index(self.index, title, list(image_hashes), attributes or {}, k)
 
 
+def _saved_path(db_path: str | Path) -> tuple[Path | None, float | None]:
+    """(where ``sourcefinder match`` saves the index of this database, when it last did) or (None, None)."""
+    try:
+        from sourcefinder.match import persist
+        from sourcefinder.match.database import index_paths
+    except ImportError:  # an engine that saves no index
+        return None, None
+    path = index_paths(db_path)[0]
+    return path, persist.saved_at(path)
+
+
+def saved_index_time(db_path: str | Path) -> float | None:
+    """When the index beside the database was saved, None when there is none."""
+    return _saved_path(db_path)[1]
+
+
+def saved_index(db_path: str | Path) -> tuple[FactoryIndex | None, float | None]:
+    """(the index ``sourcefinder match`` saved beside the database, when it was saved), or (None, None)."""
+    path, stamp = _saved_path(db_path)
+    if path is None or stamp is None:
+        return None, None
+    try:
+        return FactoryIndex.load(path), stamp
+    except (OSError, ValueError):
+        return None, None
+
+
 def _build(factories: Sequence[dict[str, Any]]) -> FactoryIndex:
     builder = getattr(FactoryIndex, "build", None)
     return builder(list(factories)) if builder else FactoryIndex(list(factories))
@@ -65,7 +95,7 @@ def query_index(
         found = index.query(
             title=title or None, image_hashes=image_hashes or None, attributes=attributes or None, k=k
         )
-        return [_hit(c, c.title_similarity) for c in found]
+        return [_hit(c, _percent(c.title_similarity)) for c in found]
     query = {
         "source": "query",
         "item_id": "1",
@@ -87,6 +117,11 @@ def query_index(
         _hit(m, m.title_similarity * 100 if m.title_similarity <= 1 else m.title_similarity)
         for m in matches[:k]
     ]
+
+
+def _percent(similarity: float) -> float:
+    """A title similarity on 0..100 (the engine gives 0..1)."""
+    return similarity * 100 if similarity <= 1 else similarity
 
 
 def _title_of(index: FactoryIndex, factory_id: str) -> str:

@@ -103,11 +103,11 @@ def non_public(address: str) -> str | None:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
     checks = (
+        ("unspecified", ip.is_unspecified),
         ("loopback", ip.is_loopback),
         ("link-local", ip.is_link_local),
         ("private", ip.is_private),
         ("multicast", ip.is_multicast),
-        ("unspecified", ip.is_unspecified),
         ("reserved", ip.is_reserved or not ip.is_global),
     )
     return next((name for name, hit in checks if hit), None)

@@ -17,7 +17,7 @@ from sourcefinder.listing import listing_id
 from sourcefinder.lookup import fetch
 from sourcefinder.lookup.answer import Answer, build_answer
 from sourcefinder.lookup.images import OcrReader, read_image
-from sourcefinder.lookup.index_adapter import Hit, WarmIndex
+from sourcefinder.lookup.index_adapter import Hit, WarmIndex, saved_index, saved_index_time
 from sourcefinder.lookup.safety import FetchPolicy
 from sourcefinder.lookup.targets import TargetError, classify_text
 from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE
@@ -48,7 +48,7 @@ class Lookup:
         self.fetch_db = fetch_db
         self.ocr = OcrReader()
         self._signature = self._factory_signature()
-        self.index = WarmIndex(list(store.listings(self.read(), "factory")))
+        self.index = self._load_index()
         self._checked = time.monotonic()
         self._rebuilding = threading.Lock()
 
@@ -56,13 +56,17 @@ class Lookup:
         """A new read-only connection (one per request: sqlite3 connections stay in their thread)."""
         return open_read_only(self.db_path)
 
+    def _load_index(self) -> WarmIndex:
+        """The index ``match`` saved beside the database when there is one, else one built from it."""
+        index, _ = saved_index(self.db_path)
+        if index is not None:
+            return WarmIndex(index=index)
+        return WarmIndex(list(store.listings(self.read(), "factory")))
+
     def _factory_signature(self) -> tuple:
-        row = (
-            self.read()
-            .execute("select count(*), max(updated_at) from listings where role = 'factory'")
-            .fetchone()
-        )
-        return tuple(row)
+        """What changes with the factory side: its count and last update, and the saved index's time."""
+        sql = "select count(*), max(updated_at) from listings where role = 'factory'"
+        return (*self.read().execute(sql).fetchone(), saved_index_time(self.db_path))
 
     def refresh(self, wait: bool = False) -> None:
         """Rebuild the index in the background when the factory listings changed (checked every few seconds)."""
@@ -79,7 +83,7 @@ class Lookup:
 
     def _rebuild(self, signature: tuple) -> None:
         try:
-            self.index = WarmIndex(list(store.listings(self.read(), "factory")))
+            self.index = self._load_index()
             self._signature = signature
         finally:
             self._rebuilding.release()

@@ -42,6 +42,8 @@ def create_app(
         title="sourcefinder lookup",
         summary="Where is this cheaper? The factory sources of a link, share text, photo, screenshot or title.",
         version="1",
+        docs_url=None,  # Swagger UI and ReDoc load their scripts from a CDN; /docs is rendered here instead
+        redoc_url=None,
     )
     app.state.lookup = lookup
     templates = Jinja2Templates(directory=HERE / "templates")
@@ -95,6 +97,10 @@ def create_app(
         rows, categories = deal_rows(lookup.read(), category, min_saving, one_piece)
         filters = {"category": category, "min_saving": min_saving, "one_piece": one_piece}
         return page(request, "deals.html", {"rows": rows, "filters": filters, "categories": categories})
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs(request: Request) -> HTMLResponse:
+        return page(request, "api.html", {"spec": app.openapi()})
 
     @app.get("/api/lookup", summary="Look up a link, share text or title")
     def api_lookup(q: Annotated[str, Query(min_length=1, max_length=500)], limit: Limit = 10) -> dict:
