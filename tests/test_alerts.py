@@ -7,6 +7,7 @@ import json
 import socketserver
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -198,3 +199,47 @@ def test_an_unreachable_channel_is_recorded_and_does_not_fail_the_job(tmp_path, 
     [alert] = database["alerts"].rows
     assert alert["delivered"] == "" and "refused" in alert["errors"].lower()
     assert bodies == []
+
+
+def test_apprise_json_delivers_the_alert_to_a_local_endpoint(tmp_path, make_listing, webhook):
+    db_path = tmp_path / "t.db"
+    database = store.open_db(db_path)
+    store.save_listing(database, make_listing(**_retail(100.0)))
+    watching.add_watch(database, "demotaobao:r1", below=None, min_confidence=0.5)
+    url, bodies = webhook
+    job = _job(f'drop_amount = 10, log = false, apprise = ["{url.replace("http://", "json://")}"]')
+    outcome = run_job(job, db_path, crawl=fake_crawl(db_path, make_listing, [[_retail(80.0)]]))
+    assert outcome.status == "ok" and outcome.counts == {
+        **outcome.counts,
+        "alerts_sent": 1,
+        "alert_errors": 0,
+    }
+    [body] = bodies  # Apprise's json:// notifier: version, title, message, type
+    assert body["title"] == "Price drop" and body["type"] == "info"
+    assert "¥100.00 -> ¥80.00 (save ¥20.00, 20%; down ¥20.00, alert at ¥10)" in body["message"]
+    assert database["alerts"].get(1)["delivered"] == "apprise json://"
+
+
+def test_lowest_in_n_weeks_fires_for_a_new_low_of_the_window_only(tmp_path, make_listing):
+    database = store.open_db(tmp_path / "t.db")
+    weeks_ago = datetime.now(UTC) - timedelta(weeks=6)
+
+    def seen(days: int, price: float) -> None:
+        when = (weeks_ago + timedelta(days=days)).replace(microsecond=0).isoformat()
+        store.save_listing(database, make_listing(**_retail(price), crawled_at=when))
+
+    seen(0, 90.0)
+    seen(7, 70.0)  # the low, until day 10
+    seen(10, 100.0)
+    seen(30, 92.0)
+    watching.add_watch(database, "demotaobao:r1", below=None, min_confidence=0.5)
+    rules = _job("lowest_weeks = 4, log = false").alerts
+    fired = []
+    for days, price in [(40, 95.0), (41, 80.0), (41.5, 80.0), (42, 85.0), (42.2, 82.0)]:
+        seen(days, price)
+        fired.append([a.reason for a in watching.check_watches(database, rules, 0.5)])
+    # 95 is a rise; 80 is the lowest since the 70 ended 32 days ago; 80 again is no new row; 85 is a rise;
+    # 82 is a fall, but 80 was lower a day ago.
+    assert fired == [[], ["lowest in 4+ weeks"], [], [], []]
+    seen(42.4, 69.0)  # below the old 70: the lowest ever recorded
+    assert [a.new_price for a in watching.check_watches(database, rules, 0.5)] == [69.0]

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlite_utils
 
 from sourcefinder.jobs.config import AlertRules
 from sourcefinder.listing import now_iso, tier_price
+from sourcefinder.store import history
 
 WATCH_COLUMNS = {
     "listing_id": str,
@@ -21,6 +23,7 @@ WATCH_COLUMNS = {
     "below_fired": int,
     "sources": str,  # JSON list of the factory sources already known
     "cheapest_source": float,  # the lowest landed cost per piece among them
+    "lowest_alerted": str,  # the history row whose "lowest in N weeks" was told
 }
 ALERT_COLUMNS = {
     "id": int,
@@ -68,9 +71,14 @@ class Alert:
         return round(100 * self.saving / self.old_price, 1) if self.old_price else 0.0
 
     @property
+    def headline(self) -> str:
+        """What happened, in two or three words (a notification's title)."""
+        return "Price drop" if self.kind == "price_drop" else "Cheaper factory source"
+
+    @property
     def message(self) -> str:
         """The alert in one line, as the channels show it."""
-        head = "Price drop" if self.kind == "price_drop" else "Cheaper factory source"
+        head = self.headline
         links = " ".join(link for link in (self.url, self.source_url) if link)
         return (
             f"{head}: {self.title} ¥{self.old_price:.2f} -> ¥{self.new_price:.2f} "
@@ -133,41 +141,64 @@ def add_watch(
     return row
 
 
-def _price_alert(
-    watch: dict[str, Any], listing: dict[str, Any], rules: AlertRules
-) -> tuple[Alert | None, dict]:
-    """The drop alert a watched listing's price calls for, if any, and the watch's new state."""
-    price, reference = listing["price"], watch["reference_price"] or listing["price"]
-    reference = max(reference, price)
-    drop = reference - price
-    reasons = []
+def _drop_reasons(reference: float, price: float, rules: AlertRules) -> list[str]:
+    """Why a fall from ``reference`` to ``price`` is worth an alert under ``rules`` (nothing when it is not)."""
+    drop, reasons = reference - price, []
     if rules.drop_percent and reference and drop / reference * 100 >= rules.drop_percent - 1e-9:
         reasons.append(f"down {drop / reference * 100:.1f}%, alert at {rules.drop_percent:g}%")
     if rules.drop_amount and drop >= rules.drop_amount - 1e-9:
         reasons.append(f"down ¥{drop:.2f}, alert at ¥{rules.drop_amount:g}")
+    return reasons
+
+
+def _new_low(points: list[history.PricePoint], weeks: int, now: datetime) -> bool:
+    """Whether the price just fell to its lowest in at least ``weeks`` weeks of recorded history."""
+    if len(points) < 2 or points[-1].price is None or points[-2].price is None:
+        return False
+    since = history.lowest_since(points) or points[0].when
+    return points[-1].price < points[-2].price and since <= history.weeks_ago(weeks, now)
+
+
+def _price_alert(
+    watch: dict[str, Any], rules: AlertRules, points: list[history.PricePoint]
+) -> tuple[Alert | None, dict]:
+    """The drop alert a watched listing (joined with its watch) calls for, if any, and the watch's new state."""
+    price = watch["price"]
+    reference = max(watch["reference_price"] or price, price)
+    reasons = _drop_reasons(reference, price, rules)
     below = watch["below"]
-    fired = bool(watch["below_fired"]) and below is not None and price <= below
-    if below is not None and price <= below and not watch["below_fired"]:
+    under = below is not None and price <= below
+    if under and not watch["below_fired"]:
         reasons.append(f"at or below your ¥{below:g}")
-        fired = True
-    state = {"reference_price": price if reasons else reference, "below_fired": int(fired)}
+    latest = points[-1].seen_at if points else None
+    if (
+        rules.lowest_weeks
+        and latest != watch.get("lowest_alerted")
+        and _new_low(points, rules.lowest_weeks, datetime.now(UTC))
+    ):
+        reasons.append(f"lowest in {rules.lowest_weeks}+ weeks")
+    state = {"reference_price": price if reasons else reference, "below_fired": int(under)}
+    if rules.lowest_weeks:
+        state["lowest_alerted"] = (
+            latest if any("lowest" in r for r in reasons) else watch.get("lowest_alerted")
+        )
     if not reasons:
         return None, state
-    old = reference if drop > 0 else price
+    old = reference if reference > price else (points[-2].price if len(points) > 1 else price)
     alert = Alert(
-        "price_drop", listing["id"], listing["title"], old, price, listing["url"], reason="; ".join(reasons)
+        "price_drop", watch["id"], watch["title"], old, price, watch["url"], reason="; ".join(reasons)
     )
     return alert, state
 
 
 def _source_alert(
-    db: sqlite_utils.Database, watch: dict[str, Any], listing: dict[str, Any], min_confidence: float
+    db: sqlite_utils.Database, watch: dict[str, Any], min_confidence: float
 ) -> tuple[Alert | None, dict]:
     """The new-source alert of a watched retail listing, if a new source beats every known one."""
-    sources = _sources(db, listing["id"], min_confidence)
+    sources = _sources(db, watch["id"], min_confidence)
     known = set(json.loads(watch["sources"] or "[]"))
     cheapest = watch["cheapest_source"]
-    bar = cheapest if cheapest is not None else listing["price"]
+    bar = cheapest if cheapest is not None else watch["price"]
     fresh = [(cost, url) for sid, (cost, url) in sources.items() if sid not in known and cost < bar]
     state = {
         "sources": json.dumps(sorted(known | set(sources))),
@@ -184,7 +215,7 @@ def _source_alert(
         else "first source below the retail price"
     )
     return Alert(
-        "new_source", listing["id"], listing["title"], bar, round(cost, 2), listing["url"], url, reason
+        "new_source", watch["id"], watch["title"], bar, round(cost, 2), watch["url"], url, reason
     ), state
 
 
@@ -195,16 +226,17 @@ def check_watches(db: sqlite_utils.Database, rules: AlertRules, min_confidence: 
     for row in list(db.query(sql)):
         if row["price"] is None:
             continue
-        alert, state = _price_alert(row, row, rules)
+        points = history.price_history(db, row["id"]) if rules.lowest_weeks else []
+        alert, state = _price_alert(row, rules, points)
         if alert:
             yield alert
         if rules.new_source and row["role"] == "retail":
-            source, source_state = _source_alert(db, row, row, min_confidence)
+            source, source_state = _source_alert(db, row, min_confidence)
             state |= source_state
             if source:
                 yield source
         with db.conn:
-            db["watches"].update(row["listing_id"], state)
+            db["watches"].update(row["listing_id"], state, alter=True)
 
 
 def log_alert(

@@ -1,4 +1,5 @@
-"""Where alerts go: the run's output, a JSON-lines file, a webhook (an HTTP POST of JSON) and e-mail (SMTP).
+"""Where alerts go: the run's output, a JSON-lines file, a webhook (an HTTP POST of JSON), e-mail (SMTP) and
+Apprise's services.
 
 A channel that fails is reported, never raised: an unreachable webhook must not fail the job."""
 
@@ -42,10 +43,9 @@ def to_jsonl(path: str | Path) -> Send:
 
 def webhook_body(alert: Alert) -> dict[str, Any]:
     """The JSON a webhook receives: Apprise's json:// fields (version, title, message, type) and the alert."""
-    title = "Price drop" if alert.kind == "price_drop" else "Cheaper factory source"
     return {
         "version": "1.0",
-        "title": title,
+        "title": alert.headline,
         "message": alert.message,
         "type": "info",
         "alert": alert.as_dict(),
@@ -80,6 +80,21 @@ def to_email(settings: Mapping[str, Any]) -> Send:
     return send
 
 
+def to_apprise(url: str) -> Send:
+    """Notify through Apprise (one URL per service: ntfy, Telegram, Discord, mailto, json, ...)."""
+
+    def send(alert: Alert) -> None:
+        import apprise  # imported on use: it loads a plugin per service
+
+        notifier = apprise.Apprise()
+        if not notifier.add(url):
+            raise ValueError("Apprise does not know this URL")
+        if not notifier.notify(title=alert.headline, body=alert.message):
+            raise OSError("Apprise could not deliver (see the log)")
+
+    return send
+
+
 def channels(rules: AlertRules) -> dict[str, Send]:
     """The channels a job's alert rules name, by a label for the run's record."""
     found: dict[str, Send] = {}
@@ -89,6 +104,8 @@ def channels(rules: AlertRules) -> dict[str, Send]:
         found[f"jsonl {rules.jsonl}"] = to_jsonl(rules.jsonl)
     if rules.webhook:
         found[f"webhook {rules.webhook}"] = to_webhook(rules.webhook)
+    for url in rules.apprise:
+        found[f"apprise {url.split('://', 1)[0]}://"] = to_apprise(url)
     if rules.email:
         found[f"email {rules.email['host']}:{rules.email['port']}"] = to_email(rules.email)
     return found

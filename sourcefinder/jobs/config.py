@@ -21,7 +21,17 @@ LIMITS = {
     "minutes": "CLOSESPIDER_TIMEOUT",
 }
 JOB_KEYS = {"spider", "args", "settings", "schedule", "match", "limits", "full_crawl", "alerts"}
-ALERT_KEYS = {"drop_percent", "drop_amount", "new_source", "log", "jsonl", "webhook", "email"}
+ALERT_KEYS = {
+    "drop_percent",
+    "drop_amount",
+    "lowest_weeks",
+    "new_source",
+    "log",
+    "jsonl",
+    "webhook",
+    "email",
+    "apprise",
+}
 EMAIL_KEYS = {"host", "port", "sender", "to"}
 
 
@@ -35,11 +45,13 @@ class AlertRules:
 
     drop_percent: float | None = None
     drop_amount: float | None = None
+    lowest_weeks: int | None = None
     new_source: bool = False
     log: bool = True
     jsonl: str | None = None
     webhook: str | None = None
     email: Mapping[str, Any] | None = None
+    apprise: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,14 @@ def _email(value: Any, where: str) -> dict[str, Any]:
     }
 
 
+def _apprise(value: Any, where: str) -> tuple[str, ...]:
+    urls = value if isinstance(value, list) else [value]
+    for url in urls:
+        if "://" not in _text(url, where):
+            raise JobsFileError(f"{where} takes Apprise URLs such as json://host/path, not {url!r}")
+    return tuple(urls)
+
+
 def _alerts(value: Any, where: str) -> AlertRules:
     table = _table(value, where)
     _unknown(table, ALERT_KEYS, where)
@@ -131,11 +151,15 @@ def _alerts(value: Any, where: str) -> AlertRules:
         if "drop_percent" in table
         else None,
         drop_amount=_number(table["drop_amount"], f"{where}.drop_amount") if "drop_amount" in table else None,
+        lowest_weeks=int(_number(table["lowest_weeks"], f"{where}.lowest_weeks", whole=True))
+        if "lowest_weeks" in table
+        else None,
         new_source=_flag(table.get("new_source", False), f"{where}.new_source"),
         log=_flag(table.get("log", True), f"{where}.log"),
         jsonl=_text(table["jsonl"], f"{where}.jsonl") if "jsonl" in table else None,
         webhook=webhook,
         email=_email(table["email"], f"{where}.email") if "email" in table else None,
+        apprise=_apprise(table.get("apprise", []), f"{where}.apprise"),
     )
 
 
