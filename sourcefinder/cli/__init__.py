@@ -12,6 +12,7 @@ from sourcefinder.cli import (
     jobs_commands,
     lookup_commands,
     match_commands,
+    publish_commands,
 )
 from sourcefinder.cli.common import app
 
@@ -25,4 +26,5 @@ __all__ = [
     "jobs_commands",
     "lookup_commands",
     "match_commands",
+    "publish_commands",
 ]

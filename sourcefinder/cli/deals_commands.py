@@ -14,7 +14,7 @@ from sourcefinder.cli.common import DbOption, MinConfidence, app, console, fail
 from sourcefinder.deals.frame import filtered_frame
 from sourcefinder.deals.pricing import ONE_PIECE, WHOLESALE
 from sourcefinder.deals.staging import SORTS, DealFilters, iter_deals, staged_deals
-from sourcefinder.export.cells import is_missing
+from sourcefinder.export.cells import is_missing, money_text, percent_text
 from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE
 from sourcefinder.store import database as store
 
@@ -30,9 +30,7 @@ Limit = Annotated[int | None, typer.Option(help="At most this many rows.")]
 
 def money(value: Any, unknown: str = "?") -> str:
     """A yuan figure for the terminal: ``¥12.50``, a range ``¥8.80–12.50``, or ``unknown``."""
-    if is_missing(value):
-        return unknown
-    return f"¥{value:,.2f}" if isinstance(value, int | float) else f"¥{value}"
+    return unknown if is_missing(value) else "¥" + money_text(value)
 
 
 def factory_cost(row: Any) -> str:
@@ -50,9 +48,7 @@ def how_to_buy(row: Any) -> str:
 
 
 def percent(value: Any) -> str:
-    if is_missing(value):
-        return "?"
-    return f"{value:.0f}%" if isinstance(value, int | float) else f"{value}%"
+    return "?" if is_missing(value) else percent_text(value)
 
 
 def _base_table(title: str, factory_header: str) -> Table:

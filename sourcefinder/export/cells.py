@@ -46,3 +46,13 @@ def cell_text(value: Any) -> str:
 def web_url(value: Any) -> str | None:
     """The value when it is an http(s) address (the only kind an export links to), else None."""
     return value if isinstance(value, str) and value.startswith(WEB_SCHEMES) else None
+
+
+def money_text(value: Any) -> str:
+    """A yuan figure to read: 5094 -> "5,094.00"; a range text "8.80–12.50" stays as it is."""
+    return f"{value:,.2f}" if isinstance(value, int | float) else str(value)
+
+
+def percent_text(value: Any) -> str:
+    """A markup to read: 73.3 -> "73%"; a range "76.0–150.0" -> "76.0–150.0%"."""
+    return f"{value:.0f}%" if isinstance(value, int | float) else f"{value}%"

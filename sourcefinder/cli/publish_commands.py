@@ -1,0 +1,54 @@
+"""Publishing commands: the self-contained HTML report, and browsing the database in Datasette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sourcefinder.cli.common import DbOption, MinConfidence, app, console, fail
+from sourcefinder.cli.deals_commands import Category, Location, Since, parse_since
+from sourcefinder.deals.staging import DealFilters, staged_deals
+from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE
+from sourcefinder.store import database as store
+
+ImagesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--images", help="Folder of the crawl's downloaded photos (default: images/ beside the database)."
+    ),
+]
+
+
+@app.command("report")
+def report_command(
+    out: Annotated[Path, typer.Argument(help="HTML file to write.")],
+    db: DbOption,
+    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
+    category: Category = None,
+    location: Location = None,
+    since: Since = None,
+    cards: Annotated[int, typer.Option(help="Deals shown as cards.")] = 12,
+    images: ImagesOption = None,
+) -> None:
+    """Write one self-contained HTML report: top deals with both photos, markups by category and city, price drops.
+
+    Example: sourcefinder report report.html --cards 24 --location 南通
+    """
+    from sourcefinder.report.build import ReportOptions, write_report
+
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise fail(f"cannot write {out.name}: the report is an .html file")
+    filters = DealFilters(
+        min_confidence=min_confidence, category=category, location=location, since=parse_since(since)
+    )
+    database = store.open_db(db)
+    options = ReportOptions(filters=filters, images_dir=images or db.parent / "images", cards=cards)
+    with staged_deals(database, filters) as conn:
+        context = write_report(database, conn, options, out)
+    photos = sum(bool(c["retail_photo"]) + bool(c["factory_photo"]) for c in context["cards"])
+    console.print(
+        f"Wrote {out}: {len(context['cards'])} deals ({photos} photos), {len(context['categories'])} categories, "
+        f"{len(context['cities'])} cities, {len(context['drops'])} price drops"
+    )
