@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import pytest
+from typer.testing import CliRunner
+
+from sourcefinder.cli import app
 from sourcefinder.store import database as store
-from sourcefinder.store import history
+from sourcefinder.store import history, moves
+
+runner = CliRunner()
 
 
 def _at(day: int) -> str:
@@ -62,3 +68,80 @@ def test_delisting_marks_the_unseen_listings_of_one_source_and_seeing_one_again_
     store.save_listing(database, make_listing("gone", crawled_at=_at(3)))
     assert history.delisted_at(database, "demotaobao:gone") is None
     assert len(history.price_history(database, "demotaobao:gone")) == 1  # same terms: no new row
+
+
+def _days_ago(days: float) -> str:
+    return (datetime.now(UTC) - timedelta(days=days)).replace(microsecond=0).isoformat()
+
+
+@pytest.fixture
+def week_of_prices(tmp_path, make_listing):
+    """A week of prices: a retail listing and its factory source, an unrelated drop, a rise, a newcomer."""
+    db_path = tmp_path / "week.db"
+    database = store.open_db(db_path)
+    for item_id, role, then, now in [
+        ("spoon", "retail", 30.0, 24.0),  # -20%
+        ("spoon-src", "factory", 6.0, 4.0),  # markup 5x -> 6x
+        ("cup", "retail", 10.0, 9.0),  # -10%
+        ("bowl", "retail", 10.0, 12.0),  # a rise
+    ]:
+        url = f"https://example.org/{item_id}"
+        store.save_listing(
+            database, make_listing(item_id, role=role, price=then, url=url, crawled_at=_days_ago(20))
+        )
+        store.save_listing(
+            database, make_listing(item_id, role=role, price=now, url=url, crawled_at=_days_ago(2))
+        )
+    store.save_listing(
+        database, make_listing("new", price=1.0, crawled_at=_days_ago(1))
+    )  # no price a week ago
+    pair = {"retail_id": "demotaobao:spoon", "factory_id": "demo1688:spoon-src", "confidence": 0.99}
+    store.replace_matches(database, [], [pair])
+    return db_path
+
+
+def test_drops_lists_the_biggest_drops_and_the_markups_that_moved(week_of_prices):
+    database = store.open_db(week_of_prices)
+    moves_now = moves.price_moves(database, datetime.now(UTC) - moves.parse_period("7d"))
+    drops = moves.biggest_drops(moves_now, top=10)
+    assert [(d.listing_id, d.change_percent) for d in drops] == [
+        ("demo1688:spoon-src", -33.3),
+        ("demotaobao:spoon", -20.0),
+        ("demotaobao:cup", -10.0),
+    ]
+    [markup] = moves.markup_moves(database, moves_now, min_confidence=0.5)
+    assert (markup.before, markup.now) == (5.0, 6.0)
+    assert (
+        moves.price_moves(database, datetime.now(UTC) - moves.parse_period("1d"))["demotaobao:cup"].before
+        == 9.0
+    )
+    result = runner.invoke(app, ["drops", "--since", "7d", "--db", str(week_of_prices)])
+    assert result.exit_code == 0, result.output
+    assert "-33.3%" in result.stdout and "-20.0%" in result.stdout and "5.0x" in result.stdout
+    assert "demotaobao:bowl" not in result.stdout and "demotaobao:new" not in result.stdout
+    bad = runner.invoke(app, ["drops", "--since", "a week", "--db", str(week_of_prices)])
+    assert bad.exit_code == 1 and "not a period such as 7d" in bad.stderr
+
+
+def test_history_by_url_with_a_png_chart_and_a_clear_error_for_an_unknown_listing(week_of_prices, tmp_path):
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "spoon.png"
+    result = runner.invoke(
+        app,
+        [
+            "history",
+            "https://example.org/spoon",
+            "--weeks",
+            "1",
+            "--png",
+            str(png),
+            "--db",
+            str(week_of_prices),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "¥30.00" in result.stdout and "¥24.00" in result.stdout and "█▁" in result.stdout
+    assert "lowest in the last 1 weeks ¥24.00" in result.stdout
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    missing = runner.invoke(app, ["history", "nowhere:1", "--db", str(week_of_prices)])
+    assert missing.exit_code == 1 and "no listing 'nowhere:1'" in missing.stderr

@@ -52,28 +52,25 @@ def _summary(points: list[history.PricePoint], weeks: int, now: datetime) -> lis
 
 
 def draw_png(points: list[history.PricePoint], title: str, path: Path) -> None:
-    """Draw the price over time as a step chart to ``path`` with matplotlib."""
+    """Draw the price over time as a step chart to ``path`` with matplotlib (the report's style and fonts)."""
     try:
-        import matplotlib
+        from sourcefinder.report.charts import STYLE, plt
     except ImportError as exc:
         raise fail("--png needs matplotlib: pip install matplotlib") from exc
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
-
     priced = [p for p in points if p.price is not None]
-    figure, axes = pyplot.subplots(figsize=(8, 3.5))
-    times = [p.when for p in priced] + [datetime.now(UTC)]
-    axes.step(times, [p.price for p in priced] + [priced[-1].price], where="post")
-    axes.set_title(title[:60])
-    axes.set_ylabel("price (¥)")
-    figure.autofmt_xdate()
-    figure.tight_layout()
-    try:
-        figure.savefig(path)
-    except OSError as exc:
-        raise fail(f"cannot write {path}: {exc}") from exc
-    finally:
-        pyplot.close(figure)
+    with plt.rc_context(STYLE):
+        figure, axes = plt.subplots(figsize=(8, 3.5))
+        times = [p.when for p in priced] + [datetime.now(UTC)]
+        axes.step(times, [p.price for p in priced] + [priced[-1].price], where="post")
+        axes.set_title(title[:60])
+        axes.set_ylabel("price (¥)")
+        figure.autofmt_xdate()
+        try:
+            figure.savefig(path, bbox_inches="tight")
+        except OSError as exc:
+            raise fail(f"cannot write {path}: {exc}") from exc
+        finally:
+            plt.close(figure)
 
 
 @app.command("history")
@@ -111,3 +108,49 @@ def history_command(
     if png is not None:
         draw_png(points, row["title"], png)
         console.print(f"Chart written to {png}", highlight=False)
+
+
+@app.command("drops")
+def drops_command(
+    db: DbOption,
+    since: Annotated[str, typer.Option(help="The period to compare with now: 7d, 12h, 2w.")] = "7d",
+    top: Annotated[int, typer.Option(help="Rows per table.")] = 20,
+) -> None:
+    """List the biggest price drops and the markups that grew or shrank over a period: this week's deals.
+
+    Example: sourcefinder drops --since 7d --top 10
+    """
+    from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE
+    from sourcefinder.store import moves
+
+    try:
+        start = datetime.now(UTC) - moves.parse_period(since)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    database = store.open_db(db)
+    found = moves.price_moves(database, start)
+    table = Table(
+        "listing", "role", "title", "then", "now", "change", title=f"Biggest price drops since {_day(start)}"
+    )
+    for move in moves.biggest_drops(found, top):
+        table.add_row(
+            escape(move.listing_id),
+            move.role,
+            escape(move.title[:40]),
+            _money(move.before),
+            _money(move.now),
+            f"{move.change_percent:+.1f}%",
+        )
+    console.print(table)
+    markups = Table(
+        "retail", "title", "factory", "markup then", "markup now", title="Markups that grew or shrank"
+    )
+    for move in moves.markup_moves(database, found, DEFAULT_MIN_CONFIDENCE)[:top]:
+        markups.add_row(
+            escape(move.retail.listing_id),
+            escape(move.retail.title[:40]),
+            escape(move.factory.listing_id),
+            f"{move.before:.1f}x",
+            f"{move.now:.1f}x",
+        )
+    console.print(markups)
