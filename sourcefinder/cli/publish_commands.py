@@ -52,3 +52,25 @@ def report_command(
         f"Wrote {out}: {len(context['cards'])} deals ({photos} photos), {len(context['categories'])} categories, "
         f"{len(context['cities'])} cities, {len(context['drops'])} price drops"
     )
+
+
+@app.command("browse")
+def browse_command(
+    db: DbOption,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8001,
+    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
+    images: ImagesOption = None,
+) -> None:
+    """Browse the database and its priced deals in Datasette, read-only, on 127.0.0.1 (Ctrl-C stops it).
+
+    Example: sourcefinder browse --db data/sourcefinder.store.database --port 8001
+    """
+    from sourcefinder.browse.server import serve
+
+    if not db.is_file():
+        raise fail(f"no database at {db}: crawl, import or run the demo first")
+    console.print(
+        f"Datasette on http://127.0.0.1:{port}/ (canned queries: /deals/best_one_piece_deals, "
+        "/deals/sources_by_city; Ctrl-C to stop)"
+    )
+    serve(db, "127.0.0.1", port, images or db.parent / "images", min_confidence)

@@ -11,6 +11,7 @@ from sourcefinder.deals.pricing import Deal, Span, price_pair
 # Columns a row carries beside the exported ones: for sorting, filtering, the report and the browser.
 INTERNAL_COLUMNS = (
     "category",
+    "factory_city",
     "retail_image",
     "factory_image",
     "known",
@@ -33,6 +34,12 @@ def _strings(value: Any) -> list[str]:
 def _first(value: Any) -> str | None:
     values = _strings(value)
     return values[0] if values else None
+
+
+def city_of(location: str | None) -> str | None:
+    """The ship-from city of a location: its last word ("江苏 南通" -> "南通")."""
+    words = (location or "").split()
+    return words[-1] if words else None
 
 
 def evidence_text(pair: Mapping[str, Any]) -> str:
@@ -102,6 +109,7 @@ def deal_row(pair: Mapping[str, Any]) -> dict[str, Any]:
         "factory_url": factory.get("url"),
         "found_at": pair.get("found_at"),
         "category": retail.get("category") or factory.get("category"),
+        "factory_city": city_of(factory.get("location")),
         "retail_image": _first(retail.get("image_urls")),
         "factory_image": _first(factory.get("image_urls")),
     }

@@ -21,7 +21,6 @@ select {key} as name, count(distinct factory_id) as sources, count(*) as pairs, 
 from deals where {key} is not null and {key} != '' and markup_least is not null
 group by name order by markup desc, pairs desc limit ?
 """
-_CITY = "trim(substr(factory_location, instr(rtrim(factory_location), ' ') + 1))"
 _DROPS_SQL = """
 select l.id, l.title, l.role, l.url, l.price as now_price, max(h.price) as was_price, max(h.seen_at) as seen_at
 from price_history h join listings l on l.id = h.listing_id
@@ -91,7 +90,7 @@ def render(context: dict[str, Any]) -> str:
 def build_report(database: Any, conn: sqlite3.Connection, options: ReportOptions) -> dict[str, Any]:
     """Every section of the report, ready for the template."""
     categories = groups(conn, "category", options.rows)
-    cities = groups(conn, _CITY, options.rows)
+    cities = groups(conn, "factory_city", options.rows)
     (pairs,) = conn.execute("select count(*) from deals").fetchone()
     return {
         "generated": now_iso(),

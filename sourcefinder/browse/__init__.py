@@ -1,0 +1,1 @@
+"""Browsing the database in Datasette: the priced deals beside the listings, with labels, facets and photos."""
