@@ -258,6 +258,7 @@ def test_tmapi_bags_first_hit(bags):
         ],
         "image_phash": None,
         "crawled_at": None,
+        "price_max": None,
     }
 
 

@@ -72,6 +72,7 @@ def test_search_first_hit_is_an_ad_with_a_different_raw_title(page):
         ],
         "image_phash": None,
         "crawled_at": None,
+        "price_max": None,
     }
 
 
