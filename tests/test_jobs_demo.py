@@ -127,3 +127,10 @@ def test_a_job_crawls_the_demo_keeps_history_delists_and_never_overlaps(marketpl
     assert "lowest ever recorded" in shown.stdout
     listed = runner.invoke(app, ["jobs", "list", "--jobs", str(jobs), "--db", str(db_path)])
     assert listed.exit_code == 0 and "ok; 79 listings, 1 price changes" in listed.stdout
+    runs = runner.invoke(app, ["runs", "--db", str(db_path)])
+    assert runs.exit_code == 0, runs.output
+    rows = [line.split("│")[1:-1] for line in runs.stdout.splitlines() if line.startswith("│")]
+    second = [cell.strip() for cell in rows[0]]  # newest first
+    assert second[1:3] == ["retail", "retail"] and second[6:13] == ["0", "1", "78", "1", "0", "0", "finished"]
+    first = [cell.strip() for cell in rows[1]]
+    assert first[6:10] == ["80", "0", "0", "0"]

@@ -6,7 +6,7 @@ import shlex
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -21,6 +21,7 @@ from sourcefinder.store import database as store
 jobs_app = typer.Typer(invoke_without_command=True, rich_markup_mode=None)
 app.add_typer(jobs_app, name="jobs")
 
+SHORT = "%m-%d %H:%M"  # the runs table's times: it has many columns
 JobsOption = Annotated[Path, typer.Option("--jobs", help="The jobs file (TOML; see jobs.example.toml).")]
 
 
@@ -32,10 +33,10 @@ def read_jobs(path: Path) -> dict[str, Job]:
         raise fail(str(exc)) from exc
 
 
-def _local(text: str | None) -> str:
+def _local(text: str | None, form: str = "%Y-%m-%d %H:%M") -> str:
     if not text:
         return "-"
-    return datetime.fromisoformat(text).astimezone().strftime("%Y-%m-%d %H:%M")
+    return datetime.fromisoformat(text).astimezone().strftime(form)
 
 
 def _outcome(run: dict | None) -> str:
@@ -162,3 +163,46 @@ def cron_command(
     )
     print("[Unit]\nDescription=Check sourcefinder's jobs for due runs\n\n[Timer]")
     print(f"OnCalendar=*:0/{every}\nPersistent=true\n\n[Install]\nWantedBy=timers.target")
+
+
+def _jobs_of_runs(database: Any) -> dict[int, dict]:
+    """The job run each crawl run belongs to, by crawl run id."""
+    records.ensure_job_runs(database)
+    owners = {}
+    for job_run in database.query("select * from job_runs where crawl_runs is not null and crawl_runs != ''"):
+        for run_id in job_run["crawl_runs"].split(","):
+            owners[int(run_id)] = job_run
+    return owners
+
+
+@app.command("runs")
+def runs_command(
+    db: DbOption,
+    last: Annotated[int, typer.Option(help="How many of the latest crawl runs to show.")] = 20,
+) -> None:
+    """Show the crawl runs: job, start, end, pages, listings new/changed/unchanged/delisted, walls, errors, status.
+
+    Example: sourcefinder runs --last 10
+    """
+    database = store.open_db(db)
+    owners = _jobs_of_runs(database)
+    table = Table(
+        "run", "job", "spider", "started", "ended", "pages", "new", "changed", "same", "delisted",
+        "walls", "errors", "status", title="Crawl runs (same: stored again unchanged)", collapse_padding=True,
+    )  # fmt: skip
+    told: set[int] = set()
+    for run in database.query("select * from runs order by id desc limit ?", [last]):
+        owner = owners.get(run["id"])
+        stored, new, changed = run["items_stored"] or 0, run["items_new"] or 0, run["prices_changed"] or 0
+        delisted = "-"
+        if owner is not None and owner["id"] not in told:  # a job's delistings, shown once
+            told.add(owner["id"])
+            delisted = str(owner["delisted"] or 0)
+        table.add_row(
+            str(run["id"]), escape(owner["job"]) if owner else "-", run["spider"], _local(run["started_at"], SHORT),
+            _local(run["finished_at"], SHORT), str(run.get("pages") or "-"), str(new), str(changed),
+            str(max(0, stored - new - changed)), delisted, str(run["pages_blocked"] or 0),
+            str(run["errors"] or 0), run["status"] or "-",
+        )  # fmt: skip
+    database.close()
+    console.print(table)
