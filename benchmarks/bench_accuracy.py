@@ -26,9 +26,9 @@ from sourcefinder.match.index import (  # noqa: E402
     DEFAULT_MIN_CONFIDENCE,
     DEFAULT_TITLE_TOP_N,
     FactoryIndex,
-    prepare_listings,
 )
 from sourcefinder.match.scoring import confidences  # noqa: E402
+from sourcefinder.match.title_side import prepare_listing  # noqa: E402
 from sourcefinder.store import database as store  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -69,8 +69,8 @@ def demo_report(workdir: Path, size: str) -> None:
     factories = list(store.listings(database, "factory"))
     truth = read_truth(db_path.parent / "demo-marketplace" / "ground_truth.csv")
     started = time.perf_counter()
-    index = FactoryIndex(factories)
-    infos = prepare_listings(retail)
+    index = FactoryIndex.build(factories)
+    infos = [prepare_listing(listing) for listing in retail]
     pairs = index.scored_pairs(retail, infos, index.candidate_pairs(retail, infos, DEFAULT_TITLE_TOP_N))
     probabilities = confidences(pairs)
     matched = time.perf_counter() - started

@@ -1,6 +1,6 @@
 """The matcher at scale: N factory x M retail listings (synthetic distinct products built on real Taobao
 titles, resold copies with reseller noise, perceptual hashes; see "synthetic listings" below), timed by stage
-on the real path (``FactoryIndex(factories)`` then ``.match(retail)``), and the recall of that path against an
+on the real path (``FactoryIndex.build(factories)`` then ``.match(retail)``), and the recall of that path against an
 exhaustive all-pairs scoring of a sample (``run_sample`` says exactly what recall means). Each configuration
 runs in a fresh subprocess; its peak memory is the largest total PSS of the process and its fork-pool workers
 (pages shared after fork counted once), sampled on a thread that takes at most ~5 % of one core. The main
@@ -32,7 +32,10 @@ import numpy as np  # noqa: E402
 
 from sourcefinder.match import prepare  # noqa: E402
 from sourcefinder.match.hamming import HammingIndex, faiss  # noqa: E402
-from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE, DEFAULT_TITLE_TOP_N, WORKERS, FactoryIndex  # noqa: E402
+from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE, DEFAULT_TITLE_TOP_N, FactoryIndex  # noqa: E402
+from sourcefinder.match.workers import Workers  # noqa: E402
+
+WORKERS = os.cpu_count() or 1
 
 DATA = Path("/work/shared/data/ali-title-pairs")
 MARKETING = ("新款", "包邮", "网红同款", "爆款", "2024", "热卖", "ins风", "厂家直销")
@@ -301,13 +304,14 @@ class PeakMemory:
 
 
 def run_scale(n_factories: int, n_retail: int, seed: int, hashes: str) -> dict[str, Any]:
-    """Time FactoryIndex(factories).match(retail) by stage."""
+    """Time FactoryIndex.build(factories) then .match(retail) by stage."""
     factories, retail, truth = make_listings(n_factories, n_retail, seed, hashes)
     with PeakMemory() as memory:
         started = time.perf_counter()
-        index = FactoryIndex(factories)
-        built = time.perf_counter() - started
-        found = index.match(retail)
+        with Workers() as workers:
+            index = FactoryIndex.build(factories, workers)
+            built = time.perf_counter() - started
+            found = index.match(retail, workers=workers)
         wall = time.perf_counter() - started
     return {
         "factories": n_factories,
@@ -340,14 +344,15 @@ def run_sample(n_factories: int, n_retail: int, seed: int) -> dict[str, Any]:
     per retail listing). Its gaps are measured against fewer candidates, so they are never larger and a pair
     it has as a candidate never scores lower: recall is the recall of candidate generation."""
     factories, retail, truth = make_listings(n_factories, n_retail, seed)
-    index = FactoryIndex(factories)
+    workers = Workers()
+    index = FactoryIndex.build(factories, workers)
     started = time.perf_counter()
-    exhaustive = index.match(retail, DEFAULT_MIN_CONFIDENCE, top_n=None)
+    exhaustive = index.match(retail, DEFAULT_MIN_CONFIDENCE, top_n=None, workers=workers)
     seconds = time.perf_counter() - started
     found = _key_set(exhaustive, DEFAULT_MIN_CONFIDENCE)
     recalled = {}
     for top_n in sorted({5, DEFAULT_TITLE_TOP_N, 20}):
-        got = _key_set(index.match(retail, DEFAULT_MIN_CONFIDENCE, top_n=top_n), DEFAULT_MIN_CONFIDENCE)
+        got = _key_set(index.match(retail, DEFAULT_MIN_CONFIDENCE, top_n, workers), DEFAULT_MIN_CONFIDENCE)
         recalled[top_n] = (len(got), len(found & got), len(truth & got))
     return {
         "factories": n_factories,

@@ -112,7 +112,7 @@ def audit_lines(pairs: set[tuple[int, int]]) -> list[str]:
 def matcher_lines(retail: Side, factory: Side) -> list[str]:
     """The product's own answer: the factory listings imported, ``FactoryIndex.match`` on the retail ones,
     scored with evaluate's metric against the cluster truth, and as the best source per retail listing."""
-    matches = FactoryIndex(factory.listings).match(retail.listings)
+    matches = FactoryIndex.build(factory.listings).match(retail.listings)
     cluster = {f"retail:{i}": c for i, c in zip(retail.ids.tolist(), retail.clusters.tolist(), strict=True)}
     cluster |= {
         f"factory:{i}": c for i, c in zip(factory.ids.tolist(), factory.clusters.tolist(), strict=True)

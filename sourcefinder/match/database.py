@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sourcefinder.match.index import FactoryIndex
+from sourcefinder.match.index import STORE_FLOOR, FactoryIndex
 from sourcefinder.match.persist import IndexFileError
 from sourcefinder.match.workers import Workers
 from sourcefinder.store import database as store
@@ -59,29 +59,27 @@ def _rows(database: Any, ids: Iterable[str]) -> list[dict[str, Any]]:
     return found
 
 
-def _synced(
-    path: Path | None, database: Any, role: str, full: bool, workers: Workers
-) -> tuple[FactoryIndex | None, list[str] | None]:
-    """The index of a role's listings, loaded from ``path`` and brought up to date (built anew when there is
-    none, it is damaged or ``full``); and the ids added, changed or removed since it was saved (None when it
-    was built anew: everything is new)."""
+def _loaded(path: Path | None) -> FactoryIndex | None:
+    """The index saved at ``path``; None when there is none or it cannot be read (it is then rebuilt)."""
+    if path is None:
+        return None
+    try:
+        return FactoryIndex.load(path)
+    except IndexFileError:
+        return None
+
+
+def _synced(index: FactoryIndex, database: Any, role: str, workers: Workers) -> list[str]:
+    """Bring a loaded index up to date with the stored listings of its role; the ids added, changed or
+    removed since it was saved."""
     digests = _digests(database, role)
-    index = None
-    if path is not None and not full:
-        try:
-            index = FactoryIndex.load(path)
-        except IndexFileError:
-            index = None
-    if index is None:
-        listings = _rows(database, digests)
-        return (FactoryIndex.build(listings, workers) if listings else None), None
     gone = [i for i in index.ids if i not in digests]
     stale = [
         i for i, digest in digests.items() if i not in index or index.digests[index.positions[i]] != digest
     ]
     index.remove(gone)
     index.add(_rows(database, stale), workers)
-    return (index if len(index) else None), gone + stale
+    return gone + stale
 
 
 def _to_rescore(
@@ -96,7 +94,7 @@ def _to_rescore(
         ids |= {row[0] for row in database.execute(query, chunk).fetchall()}
     present = _rows(database, changed_factories)
     if retail_index is not None and present:
-        ids |= {m.factory_id for m in retail_index.match(present, min_confidence=0.0, top_n=REVERSE_TOP_N)}
+        ids |= {m.factory_id for m in retail_index.match(present, STORE_FLOOR, REVERSE_TOP_N)}
     return ids
 
 
@@ -110,28 +108,33 @@ def match_database(
     workers = workers or Workers(1)
     db_file = database_file(database)
     factory_path, retail_path = index_paths(db_file) if db_file else (None, None)
-    factories, changed_factories = _synced(factory_path, database, "factory", full, workers)
-    retail, changed_retail = _synced(retail_path, database, "retail", full, workers)
-    retail_total = len(retail) if retail is not None else 0
-    if changed_factories is None or changed_retail is None or factories is None:
-        rescore = set(retail.ids if retail is not None else [])
+    factories = None if full else _loaded(factory_path)
+    retail = None if full else _loaded(retail_path)
+    if factories is not None and retail is not None:
+        changed_factories = _synced(factories, database, "factory", workers)
+        changed_retail = _synced(retail, database, "retail", workers)
+        listings = _rows(database, _to_rescore(database, retail, changed_retail, changed_factories))
+        found = factories.match(listings, workers=workers, **options) if len(factories) and listings else []
+        changed = len(changed_factories)
     else:
-        rescore = _to_rescore(database, retail, changed_retail, changed_factories)
-    listings = _rows(database, rescore)
-    found = (
-        factories.match(listings, workers=workers, **options) if factories is not None and listings else []
-    )
-    stored = store.replace_matches(database, rescore, [m.as_row() for m in found])
+        factory_rows = _rows(database, _digests(database, "factory"))
+        factories = FactoryIndex.build(factory_rows, workers) if factory_rows else None
+        listings = _rows(database, _digests(database, "retail"))
+        found, retail = (
+            factories.match_indexed(listings, workers, **options) if factories and listings else ([], None)
+        )
+        changed = len(factory_rows)
+    stored = store.replace_matches(database, [_own(r) for r in listings], [m.as_row() for m in found])
     store.mark_matched(database)
     for index, path in ((factories, factory_path), (retail, retail_path)):
-        if index is not None and path is not None:
+        if index is not None and path is not None and len(index):
             index.save(path)
+    retail_total = database.execute("select count(*) from listings where role = 'retail'").fetchone()[0]
     factory_total = len(factories) if factories is not None else 0
     return MatchSummary(
-        retail_total,
-        factory_total,
-        len(listings),
-        stored,
-        time.perf_counter() - started,
-        factory_total if changed_factories is None else len(changed_factories),
+        retail_total, factory_total, len(listings), stored, time.perf_counter() - started, changed
     )
+
+
+def _own(listing: dict[str, Any]) -> str:
+    return listing["id"]

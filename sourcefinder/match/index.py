@@ -236,33 +236,58 @@ class FactoryIndex:
         Candidates are each retail listing's ``top_n`` closest titles and its near photos; ``top_n=None``
         scores every factory listing (exhaustive: the reference of bench_match's recall). Spans of retail
         listings run on ``workers`` from title preparation to scoring; ``timings`` sums the stages."""
-        workers = workers or Workers(1)
+        return self._spans(list(retail), min_confidence, top_n, workers or Workers(1), False)[0]
+
+    def match_indexed(
+        self,
+        retail: Sequence[dict[str, Any]],
+        workers: Workers | None = None,
+        min_confidence: float = STORE_FLOOR,
+    ) -> tuple[list[Match], FactoryIndex]:
+        """``match``, and an index of the retail listings made from the titles it prepared (``match`` keeps one
+        beside the database to find which retail listings a new factory listing may be the source of)."""
         retail = list(retail)
+        matches, sides = self._spans(retail, min_confidence, DEFAULT_TITLE_TOP_N, workers or Workers(1), True)
+        side = TitleSide.concat(sides)
+        ids = [_own_id(listing) for listing in retail]
+        digests = [listing.get("content_hash") for listing in retail]
+        own = FactoryIndex(
+            ids, digests, [identifiers(r.get("attributes")) for r in retail], side, ImageIndex.of(retail)
+        )
+        return matches, own
+
+    def _spans(
+        self,
+        retail: list[dict[str, Any]],
+        min_confidence: float,
+        top_n: int | None,
+        workers: Workers,
+        sides: bool,
+    ) -> tuple[list[Match], list[TitleSide]]:
+        """The matches of ``retail`` span by span on ``workers``, and each span's TitleSide when ``sides``."""
         per_listing = len(self) if top_n is None else top_n
         self.sets.cache_model_arrays()  # computed here, before the fork, so the workers share them
 
-        def span_of(span: tuple[int, int]) -> tuple[list[Match], dict[str, float], int]:
+        def span_of(span: tuple[int, int]) -> tuple[list[Match], dict[str, float], int, TitleSide | None]:
             self.timings, self.pairs_scored = {}, 0  # the worker's own copy: its stage timings and count
-            return (
-                self._answer(retail[span[0] : span[1]], top_n, min_confidence, True),
-                self.timings,
-                self.pairs_scored,
-            )
+            listings = retail[span[0] : span[1]]
+            with _timed(self.timings, "prepare retail titles"):
+                infos = [prepare_listing(listing) for listing in listings]
+            found = self.score(listings, infos, self.candidate_pairs(listings, infos, top_n), min_confidence)
+            side = TitleSide.of_infos(infos) if sides else None
+            return found, self.timings, self.pairs_scored, side
 
         timings, scored = self.timings, self.pairs_scored
-        parts = workers.map(
-            span_of,
-            spans(len(retail), workers, max(1, SPAN_PAIRS // per_listing)),
-            setup=self._single_threaded,
-        )
+        bounds = spans(len(retail), workers, max(1, SPAN_PAIRS // per_listing))
+        parts = workers.map(span_of, bounds, setup=self._single_threaded)
         self.timings, self.pairs_scored = timings, scored
         found: list[Match] = []
-        for matches, span_timings, pairs in parts:
+        for matches, span_timings, pairs, _ in parts:
             found += matches
             self.pairs_scored += pairs
             for stage, seconds in span_timings.items():
                 self.timings[stage] = self.timings.get(stage, 0.0) + seconds
-        return found
+        return found, [side for *_, side in parts if side is not None]
 
     def _single_threaded(self) -> None:
         """In a worker process: one thread for the sparse products and faiss (the workers share the cores)."""

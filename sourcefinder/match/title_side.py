@@ -44,10 +44,13 @@ class TitleSide:
     @classmethod
     def of(cls, listings: Sequence[dict[str, Any]]) -> TitleSide:
         """Prepare the titles of ``listings`` here, in this process."""
-        infos = [prepare_listing(listing) for listing in listings]
-        return cls(
-            TitleSets.of(infos), merge_counted(count_blocks([i.index_text for i in infos], NGRAM_RANGE))
-        )
+        return cls.of_infos([prepare_listing(listing) for listing in listings])
+
+    @classmethod
+    def of_infos(cls, infos: Sequence[TitleInfo]) -> TitleSide:
+        """The title side of titles already prepared."""
+        counted = merge_counted(count_blocks([info.index_text for info in infos], NGRAM_RANGE))
+        return cls(TitleSets.of(infos), counted)
 
     @classmethod
     def prepared(
