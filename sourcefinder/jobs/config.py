@@ -212,7 +212,10 @@ def parse_jobs(text: str, origin: str = "the jobs file") -> dict[str, Job]:
     jobs = _table(data.get("jobs", {}), f"{origin}: [jobs]")
     if not jobs:
         raise JobsFileError(f"{origin} defines no job: add a [jobs.NAME] table")
-    return {name: parse_job(name, table) for name, table in jobs.items()}
+    try:
+        return {name: parse_job(name, table) for name, table in jobs.items()}
+    except JobsFileError as exc:
+        raise JobsFileError(f"{origin}: {exc}") from None
 
 
 def load_jobs(path: str | Path) -> dict[str, Job]:
