@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
@@ -33,7 +34,7 @@ def watch_command(
     database = store.open_db(db)
     row = find_listing(database, listing)
     watch = watching.add_watch(database, row["id"], below, DEFAULT_MIN_CONFIDENCE)
-    known = len(watch["sources"].strip("[]").split(",")) if watch["sources"] != "[]" else 0
+    known = len(json.loads(watch["sources"]))
     console.print(
         f"Watching {escape(row['id'])} at ¥{row['price']:.2f}"
         + (f", alert at or below ¥{below:g}" if below is not None else "")

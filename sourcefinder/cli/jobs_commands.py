@@ -15,7 +15,7 @@ from rich.table import Table
 from sourcefinder.cli.common import DbOption, app, console, err, fail
 from sourcefinder.jobs import records
 from sourcefinder.jobs.config import DEFAULT_JOBS_FILE, Job, JobsFileError, load_jobs
-from sourcefinder.jobs.schedule import next_run
+from sourcefinder.jobs.schedule import is_due, next_run
 from sourcefinder.store import database as store
 
 jobs_app = typer.Typer(invoke_without_command=True, rich_markup_mode=None)
@@ -60,6 +60,8 @@ def print_jobs(jobs: dict[str, Job], db: Path) -> None:
     for job in jobs.values():
         run = records.last_job_run(database, job.name)
         upcoming = next_run(job.schedule, now).strftime("%Y-%m-%d %H:%M")
+        if is_due(job.schedule, records.started(run), now):
+            upcoming = f"due now (then {upcoming})"
         table.add_row(
             job.name,
             job.spider,
