@@ -39,7 +39,7 @@ class SQLitePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.path = crawler.settings["SOURCEFINDER_DB"]
+        self.path = crawler.settings.get("SOURCEFINDER_DB") or store.default_db_path()
         self.db = None
         self.run_id: int | None = None
 

@@ -1,4 +1,7 @@
-"""Scrapy settings for sourcefinder: every crawl setting lives here (see README, "Crawling real sites")."""
+"""Scrapy settings for sourcefinder: every crawl setting lives here (see README, "Crawling real sites").
+
+The spiders, pipelines and middlewares read each of their own settings with its default (the values repeated
+here), so they also work under plain Scrapy settings."""
 
 import os
 

@@ -12,6 +12,9 @@ from scrapy.http import Response
 from sourcefinder.crawling.items import Listing, listing_from_dict
 from sourcefinder.sites.jsdata import PageDataError
 
+# Default of the setting the spiders read (sourcefinder.settings repeats it).
+MAX_PAGES = 50  # SOURCEFINDER_MAX_PAGES: listing pages a spider follows at most (0 = no limit)
+
 
 def merge(primary: dict[str, Any], fallback: dict[str, Any] | None) -> dict[str, Any]:
     """``primary`` with its empty fields filled from ``fallback`` (e.g. an offer page over its search hit)."""
@@ -57,7 +60,7 @@ class ListingSpider(scrapy.Spider):
         """Listing pages to follow at most (0 = no limit)."""
         if self.max_pages_arg is not None:
             return self.max_pages_arg
-        return self.settings.getint("SOURCEFINDER_MAX_PAGES")
+        return self.settings.getint("SOURCEFINDER_MAX_PAGES", MAX_PAGES)
 
     def take_page(self) -> bool:
         """Count one more listing page; False once the page budget is spent."""

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from sourcefinder.listing import InvalidListing, normalize_listing
+from sourcefinder.crawling.feed_import import bad_line_message, parse_line
+from sourcefinder.listing import InvalidListing
 from spiders.base import ListingSpider
 
 
 class FeedSpider(ListingSpider):
-    """Load ``-a path=FEED.jsonl``; a bad line is logged with its number and skipped, the rest are loaded."""
+    """Load ``-a path=FEED.jsonl``; a bad line is logged with its number and skipped, the rest are loaded.
+
+    `sourcefinder import` saves the lines that need no image fetched in bulk and gives this spider the rest."""
 
     name = "feed"
     custom_settings = {"ROBOTSTXT_OBEY": False}
@@ -29,7 +31,7 @@ class FeedSpider(ListingSpider):
                 if not line.strip():
                     continue
                 try:
-                    yield self.listing(normalize_listing(json.loads(line)))
-                except (json.JSONDecodeError, InvalidListing) as exc:
+                    yield self.listing(parse_line(line))
+                except InvalidListing as exc:
                     self.crawler.stats.inc_value("sourcefinder/feed_bad_lines")
-                    self.logger.warning("%s line %d skipped: %s", self.path, number, exc)
+                    self.logger.warning(bad_line_message(self.path, number, exc))

@@ -42,6 +42,8 @@ def feed(tmp_path):
     truncated.write_bytes(good.read_bytes()[:400])
     bomb = tmp_path / "bomb.png"
     bomb.write_bytes(png_header(50_000, 50_000))
+    not_image = tmp_path / "page.jpg"
+    not_image.write_text("<html><body>404 not found</body></html>", encoding="utf-8")
     base = {"source": "feedshop", "role": "retail", "title": "网红陶瓷勺子 16.5cm", "price": "¥12.5"}
     lines = [
         json.dumps({**base, "item_id": "good", "image_urls": [good.as_uri()]}, ensure_ascii=False),
@@ -50,6 +52,7 @@ def feed(tmp_path):
         json.dumps({**base, "item_id": "corrupt", "image_urls": [corrupt.as_uri()]}, ensure_ascii=False),
         json.dumps({**base, "item_id": "truncated", "image_urls": [truncated.as_uri()]}, ensure_ascii=False),
         json.dumps({**base, "item_id": "hashonly", "image_phash": "c3a1b2d4e5f60718"}, ensure_ascii=False),
+        json.dumps({**base, "item_id": "html", "image_urls": [not_image.as_uri()]}, ensure_ascii=False),
         json.dumps(
             {**base, "item_id": "bomb", "image_urls": [bomb.as_uri(), good.as_uri()]}, ensure_ascii=False
         ),
@@ -65,17 +68,33 @@ def test_import_loads_good_lines_and_reports_bad_ones(feed, tmp_path):
     db_path = tmp_path / "import.db"
     result = run_cli("import", str(feed), "--db", str(db_path))
     assert result.returncode == 0, result.stderr
-    assert "line 2 skipped" in result.stderr and "line 3 skipped" in result.stderr
-    assert "no price" in result.stderr
+    assert "line 2 skipped: not JSON" in result.stderr and "line 3 skipped: no price" in result.stderr
     database = store.open_db(db_path)
     rows = {row["item_id"]: row for row in store.listings(database)}
-    assert set(rows) == {"good", "corrupt", "truncated", "hashonly", "bomb"}
+    assert set(rows) == {"good", "corrupt", "truncated", "hashonly", "html", "bomb"}
     # the bomb is refused, the listing keeps its second, good image
     assert [h["url"] for h in rows["bomb"]["image_hashes"]] == [rows["good"]["image_urls"][0]]
     assert len(rows["good"]["image_hashes"][0]["phash"]) == 16
     assert rows["good"]["image_phash"] == rows["good"]["image_hashes"][0]["phash"]
     assert rows["corrupt"]["image_hashes"] is None and rows["corrupt"]["image_phash"] is None
     assert rows["hashonly"]["image_phash"] == "c3a1b2d4e5f60718"
-    run = next(database["runs"].rows)
-    assert run["spider"] == "feed" and run["items_stored"] == 6 and run["image_errors"] >= 3
+    runs = {run["spider"]: run for run in database["runs"].rows}
+    # lines that need no image fetched are saved in bulk, the others go through the feed spider
+    assert (runs["import"]["items_stored"], runs["import"]["items_dropped"]) == (2, 2)
+    assert runs["feed"]["items_stored"] == 5 and runs["feed"]["image_errors"] == 4
     assert "listings stored" in result.stdout
+
+
+def test_bad_images_are_one_line_each_without_traceback(feed, tmp_path):
+    db_path = tmp_path / "import.db"
+    result = run_cli("import", str(feed), "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    log = (tmp_path / "import.log").read_text(encoding="utf-8")
+    assert "Traceback" not in log and "Traceback" not in result.stderr
+    for item_id, name in [("corrupt", "corrupt.jpg"), ("html", "page.jpg"), ("bomb", "bomb.png")]:
+        lines = [line for line in log.splitlines() if name in line]
+        assert len(lines) == 1, lines
+        assert f"Listing feedshop:{item_id}: image file://" in lines[0] and " skipped: " in lines[0]
+        # the same line is shown to the user
+        assert any(name in line and f"feedshop:{item_id}" in line for line in result.stderr.splitlines())
+    assert "not an image" in next(line for line in log.splitlines() if "page.jpg" in line)

@@ -91,3 +91,35 @@ def test_storage_records_why_nothing_was_stored(tmp_path):
     pipeline.spider_closed(crawler.spider, "finished")
     run = next(store.open_db(tmp_path / "p.db")["runs"].rows)
     assert run["items_stored"] == 0 and run["message"].startswith("no listing stored: 3 requests failed")
+
+
+def test_pipelines_and_spiders_default_their_settings_under_plain_scrapy(tmp_path, monkeypatch, make_listing):
+    """No sourcefinder.settings: each component reads its settings with its own default."""
+    from pipelines.hashing import HASH_THREADS, HashingPipeline
+    from pipelines.images import IMAGES_STORE, MAX_IMAGES, ListingImagesPipeline
+    from spiders.base import MAX_PAGES
+    from spiders.retail import RetailSpider
+
+    monkeypatch.setenv("SOURCEFINDER_DB", str(tmp_path / "plain.db"))
+    crawler = get_crawler(Spider)
+    assert [name for name in crawler.settings if name.startswith("SOURCEFINDER_")] == []
+    assert crawler.settings.get("IMAGES_STORE") is None and crawler.settings["ITEM_PIPELINES"] == {}
+    crawler.spider = Spider("plain")
+
+    hashing = HashingPipeline.from_crawler(crawler)
+    assert hashing.slots._value == HASH_THREADS and str(hashing.store) == IMAGES_STORE
+    images = ListingImagesPipeline.from_crawler(crawler)
+    urls = [f"https://img.example/{n}.jpg" for n in range(MAX_IMAGES + 2)]
+    requests = images.get_media_requests(Listing(make_listing("1", image_urls=urls)), None)
+    assert [r.url for r in requests] == urls[:MAX_IMAGES]
+    assert requests[0].meta["sourcefinder_listing"] == "demotaobao:1"
+
+    storage = SQLitePipeline.from_crawler(crawler)
+    storage.open_spider()
+    item = ValidationPipeline.from_crawler(crawler).process_item(Listing(make_listing("1")))
+    storage.process_item(item)
+    storage.spider_closed(crawler.spider, "finished")
+    assert [row["id"] for row in store.listings(store.open_db(tmp_path / "plain.db"))] == ["demotaobao:1"]
+
+    spider = RetailSpider.from_crawler(get_crawler(RetailSpider), start_url="https://s.taobao.com/search?q=x")
+    assert spider.max_pages == MAX_PAGES

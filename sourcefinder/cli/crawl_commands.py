@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
 from sourcefinder.cli.common import DbOption, app, console, err, fail
+from sourcefinder.crawling import feed_import
 from sourcefinder.crawling import process as crawling
 from sourcefinder.crawling.middlewares import load_cookies
 from sourcefinder.store import database as store
@@ -26,7 +28,8 @@ def run_crawl(spiders: list[crawling.SpiderSpec], db: Path, overrides: dict, lab
             new = {role: now.get(role, 0) - before.get(role, 0) for role in now}
             status.update(f"{label}: " + ", ".join(f"{n} {role}" for role, n in sorted(new.items())))
     if process.exitcode:
-        raise fail(f"the crawl ended with exit code {process.exitcode}; see {db.parent / 'crawl.log'}")
+        log = overrides.get("LOG_FILE") or db.parent / "crawl.log"
+        raise fail(f"the crawl ended with exit code {process.exitcode}; see {log}")
     return _print_runs(db, len(spiders))
 
 
@@ -89,17 +92,62 @@ def import_command(
     feed: Annotated[Path, typer.Argument(help="JSON-lines file of listings in the item schema.")],
     db: DbOption,
 ) -> None:
-    """Load listings from a JSON-lines feed, fetching and hashing their images; bad lines are skipped.
+    """Load listings from a JSON-lines feed; bad lines are skipped, one line each.
+
+    Listings that carry their image hashes (or have no image) are saved in bulk; those whose images must be
+    fetched and hashed go through the feed spider.
 
     Example: sourcefinder import listings.jsonl --db data/sourcefinder.store.database
     """
     if not feed.is_file():
         raise fail(f"no feed file at {feed}")
     log = db.parent / "import.log"
-    run_crawl([("feed", {"path": str(feed.resolve())})], db, {"LOG_FILE": str(log)}, f"Importing {feed}")
-    bad = [line for line in log.read_text(encoding="utf-8").splitlines() if " skipped: " in line]
-    for line in bad[-20:]:
-        err.print(line.split("] ", 1)[-1], highlight=False, markup=False)
+    database = store.open_db(db)
+    with tempfile.TemporaryDirectory(prefix="sourcefinder-import-") as tmp:
+        pending = Path(tmp) / "pending.jsonl"
+        with log.open("a", encoding="utf-8") as log_file, pending.open("w", encoding="utf-8") as out:
+            reporter = _BadLineReporter(log_file)
+            with console.status(f"Importing {feed}"):
+                result = feed_import.import_ready(database, feed, out, reporter)
+        database.close()
+        reporter.summary()
+        _print_runs(db, 1)
+        if result.pending:
+            start = log.stat().st_size
+            run_crawl(
+                [("feed", {"path": str(pending)})], db, {"LOG_FILE": str(log)}, f"Fetching images of {feed}"
+            )
+            _print_skipped(log, start)
+
+
+def _print_skipped(log: Path, start: int) -> None:
+    """Print the lines that the feed spider's run added to the log about skipped images or lines."""
+    with log.open(encoding="utf-8", errors="replace") as lines:
+        lines.seek(start)
+        for line in lines:
+            if " skipped: " in line:
+                err.print(line.rstrip("\n").split("] ", 1)[-1], highlight=False, markup=False, emoji=False)
+
+
+class _BadLineReporter:
+    """Writes every bad line to the import log and the first ones to the terminal."""
+
+    shown = 50
+
+    def __init__(self, log_file: TextIO) -> None:
+        self.log_file = log_file
+        self.count = 0
+
+    def __call__(self, message: str) -> None:
+        self.count += 1
+        self.log_file.write(message + "\n")
+        if self.count <= self.shown:
+            err.print(message, highlight=False, markup=False, emoji=False)
+
+    def summary(self) -> None:
+        """Say how many bad lines were not shown."""
+        if self.count > self.shown:
+            err.print(f"... and {self.count - self.shown} more bad lines, in the import log", highlight=False)
 
 
 @app.command("parse")

@@ -27,6 +27,11 @@ LISTING_COLUMNS: dict[str, type] = {
     "content_hash": str,
     "matched_hash": str,
 }
+# What the matcher reads: a change of these asks for re-matching (see _content_hash).
+_CONTENT_KEYS = ("title", "attributes", "image_urls", "image_phash", "role")
+# json.dumps(..., ensure_ascii=False) without building an encoder per call (bulk imports encode millions).
+_JSON = json.JSONEncoder(ensure_ascii=False)
+_SORTED_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 def default_db_path() -> str:
@@ -109,8 +114,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 
 def _content_hash(listing: dict[str, Any]) -> str:
     """A digest of what the matcher reads, to tell a changed listing from an unchanged one."""
-    keys = ("title", "attributes", "image_urls", "image_phash", "role")
-    blob = json.dumps([listing.get(k) for k in keys], ensure_ascii=False, sort_keys=True)
+    blob = _SORTED_JSON.encode([listing.get(k) for k in _CONTENT_KEYS])
     return hashlib.sha1(blob.encode()).hexdigest()
 
 
@@ -120,7 +124,7 @@ def to_row(listing: dict[str, Any]) -> dict[str, Any]:
     row["id"] = listing_id(listing["source"], listing["item_id"])
     for column in JSON_COLUMNS:
         if column in row and row[column] is not None:
-            row[column] = json.dumps(row[column], ensure_ascii=False)
+            row[column] = _JSON.encode(row[column])
     row["content_hash"] = _content_hash(listing)
     return row
 
