@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -57,6 +58,7 @@ def draw_png(points: list[history.PricePoint], title: str, path: Path) -> None:
         from sourcefinder.report.charts import STYLE, plt
     except ImportError as exc:
         raise fail("--png needs matplotlib: pip install matplotlib") from exc
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # a line per font it lacks
     priced = [p for p in points if p.price is not None]
     with plt.rc_context(STYLE):
         figure, axes = plt.subplots(figsize=(8, 3.5))

@@ -126,6 +126,8 @@ def run_command(
             f"{counts.get('prices_changed', 0)} price changes, {counts.get('delisted', 0)} delisted, "
             f"{counts.get('alerts_sent', 0)} alerts"
         )
+        if "matched" in counts:
+            line += f", {counts['matched']} retail listings (re)matched"
         console.print(line, highlight=False)
         if outcome.message:
             err.print(f"  {outcome.message}", highlight=False, markup=False)
