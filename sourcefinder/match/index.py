@@ -195,7 +195,7 @@ class FactoryIndex:
         side = TitleSide(
             TitleSets.from_parts(named("sets.")), (parts["counted.counts"], parts["counted.keys"])
         )
-        return cls(
+        index = cls(
             parts["ids"],
             parts["digests"],
             parts["identifiers"],
@@ -203,6 +203,10 @@ class FactoryIndex:
             images,
             TitleIndex.from_parts(named("titles.")),
         )
+        index.query(
+            title="warm 500ml"
+        )  # the segmenter, the fitted models and the kernels, before any user asks
+        return index
 
     # --- answering ----------------------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     pass
 
 # Quantity dimensions that are clothing and shoe sizes (their own features); the others are quantities.
-from sourcefinder.match.title_sets import SEPARATOR, SIZE_DIMENSIONS, TitleSets
+from sourcefinder.match.title_sets import SIZE_DIMENSIONS, TitleSets
 
 FEATURES = (
     "ratio",
@@ -61,12 +61,6 @@ def _groups_met(met: sparse.csr_matrix, group_of: np.ndarray, n_groups: int) -> 
     return sparse.csr_matrix(
         (np.ones(len(keys), np.float32), (keys // n_groups, keys % n_groups)), shape=(met.shape[0], n_groups)
     )
-
-
-def _group_columns(vocabulary: dict[str, pd.Index], items: str, groups: str) -> np.ndarray:
-    """For each column of an item vocabulary ("key\\x1fvalue"), the column of its key in ``groups``."""
-    keys = [item.split(SEPARATOR, 1)[0] for item in vocabulary[items]]
-    return vocabulary[groups].get_indexer(keys).astype(np.int64)
 
 
 def _jaccard(shared: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -174,7 +168,7 @@ def pair_features(left: TitleSets, right: TitleSets, ai: np.ndarray, bi: np.ndar
     shared_keys = _met(left.rows["attribute_keys"], right.rows["attribute_keys"], ai, bi)
     equal_keys = _groups_met(
         _met(left.rows["attributes"], right.rows["attributes"], ai, bi),
-        _group_columns(vocabulary, "attributes", "attribute_keys"),
+        right.key_columns["attributes"],
         n_keys,
     )
     attr_shared, attr_equal = _count(shared_keys), _count(equal_keys)
@@ -185,7 +179,7 @@ def pair_features(left: TitleSets, right: TitleSets, ai: np.ndarray, bi: np.ndar
     shared_dims = _met(left.rows["dimensions"], right.rows["dimensions"], ai, bi)
     met_dims = _groups_met(
         _met(left.rows["quantities"], right.rows["quantities"], ai, bi),
-        _group_columns(vocabulary, "quantities", "dimensions"),
+        right.key_columns["quantities"],
         len(dims),
     )
     size_shared = np.asarray(shared_dims @ is_size.astype(float)).ravel()

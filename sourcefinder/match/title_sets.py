@@ -25,6 +25,8 @@ SIZE_DIMENSIONS = ("size", "shoe_size")
 _EMPTY: frozenset[str] = frozenset()
 SEPARATOR = "\x1f"  # between a key and a value in one vocabulary entry ("尺寸\x1f165mm")
 
+# Keyed vocabularies ("key\x1fvalue") and the vocabulary of their keys.
+KEYED = (("attributes", "attribute_keys"), ("quantities", "dimensions"))
 # field -> the vocabulary it is counted in (model and article numbers share one, so that they can meet).
 SPACES = {
     "bigrams": "bigrams",
@@ -192,6 +194,7 @@ class TitleSets:
             parts[f"vocabulary.{space}"] = array.tolist() if array.dtype == object else array
         parts.update({f"rows.{field}": matrix for field, matrix in self.rows.items()})
         parts.update({f"sizes.{field}": np.asarray(sizes) for field, sizes in self.sizes.items()})
+        parts.update({f"key_columns.{items}": columns for items, columns in self.key_columns.items()})
         return parts
 
     @classmethod
@@ -203,7 +206,10 @@ class TitleSets:
 
         vocabulary = {space: pd.Index(values) for space, values in named("vocabulary.").items()}
         models = [frozenset(codes) if codes else _EMPTY for codes in parts["models"]]
-        return cls(vocabulary, named("rows."), named("sizes."), parts["texts"], parts["joined"], models)
+        sets = cls(vocabulary, named("rows."), named("sizes."), parts["texts"], parts["joined"], models)
+        if saved := named("key_columns."):
+            sets.__dict__["key_columns"] = saved  # saved with the sets: no pass over the vocabulary at load
+        return sets
 
     def row(self, k: int) -> TitleRow:
         """Title ``k`` read back (title_compare.facts and title_compare.similarity accept it)."""
@@ -225,8 +231,19 @@ class TitleSets:
         ]
 
     def cache_model_arrays(self) -> None:
-        """Compute the model numbers' cached arrays now (in the main process, before a fork pool shares them)."""
-        _ = self.model_lengths, self.joined_models
+        """Compute the cached arrays now (in the main process, before a fork pool shares them)."""
+        _ = self.model_lengths, self.joined_models, self.key_columns
+
+    @cached_property
+    def key_columns(self) -> dict[str, np.ndarray]:
+        """For each keyed vocabulary ("key\\x1fvalue": attributes, quantities), the column of each entry's key in
+        its key vocabulary (attribute_keys, dimensions)."""
+        return {
+            items: self.vocabulary[keys]
+            .get_indexer([item.split(SEPARATOR, 1)[0] for item in self.vocabulary[items]])
+            .astype(np.int64)
+            for items, keys in KEYED
+        }
 
     @cached_property
     def model_lengths(self) -> tuple[np.ndarray, np.ndarray]:
