@@ -49,7 +49,11 @@ def save_listings(
 
 def save_batch(db: sqlite_utils.Database, listings: list[dict[str, Any]], counts: BulkCounts) -> None:
     """Save one batch in one transaction, adding what it did to ``counts``."""
-    rows = [to_row(listing) for listing in listings]
+    save_rows(db, [to_row(listing) for listing in listings], counts)
+
+
+def save_rows(db: sqlite_utils.Database, rows: list[dict[str, Any]], counts: BulkCounts) -> None:
+    """Save listings rows made by ``to_row`` in one transaction, adding what it did to ``counts``."""
     known = _stored(db, [row["id"] for row in rows])
     merged: dict[str, dict[str, Any]] = {}
     changes = []
@@ -70,9 +74,9 @@ def save_batch(db: sqlite_utils.Database, listings: list[dict[str, Any]], counts
         merged[row["id"]] = {**merged.get(row["id"], {}), **row}
     with db.conn:
         for group in _same_columns(merged.values()):
-            _upsert(db, group)
+            _insert(db, "listings", group, upsert_on="id")
         if changes:
-            db["price_history"].insert_all(changes, alter=True, batch_size=1000)
+            _insert(db, "price_history", changes)
 
 
 def _stored(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -86,20 +90,19 @@ def _stored(db: sqlite_utils.Database, ids: list[str]) -> dict[str, dict[str, An
     return found
 
 
-def _upsert(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
-    """Upsert rows that carry the same columns: sqlite-utils adds missing columns, one executemany writes.
+def _insert(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]], upsert_on: str = "") -> None:
+    """Insert (or upsert on ``upsert_on``) rows that carry the same columns, in one executemany;
+    sqlite-utils adds the columns the table lacks.
 
     (``Table.upsert_all`` converts every value and splits the rows into 999-variable statements: three
     times slower here.)"""
-    table = db["listings"]
-    table.add_missing_columns(rows[:1])
+    db[table].add_missing_columns(rows[:1])
     columns = list(rows[0])
     names = ", ".join(f'"{c}"' for c in columns)
-    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c != "id")
-    sql = (
-        f"insert into listings ({names}) values ({', '.join('?' * len(columns))})"
-        f" on conflict(id) do update set {updates}"
-    )
+    sql = f"insert into {table} ({names}) values ({', '.join('?' * len(columns))})"
+    if upsert_on:
+        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c != upsert_on)
+        sql += f" on conflict({upsert_on}) do update set {updates}"
     db.conn.executemany(sql, [[row[c] for c in columns] for row in rows])
 
 
