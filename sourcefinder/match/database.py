@@ -124,7 +124,7 @@ def match_database(
             factories.match_indexed(listings, workers, **options) if factories and listings else ([], None)
         )
         changed = len(factory_rows)
-    stored = store.replace_matches(database, [_own(r) for r in listings], [m.as_row() for m in found])
+    stored = store.replace_matches(database, [r["id"] for r in listings], [m.as_row() for m in found])
     store.mark_matched(database)
     for index, path in ((factories, factory_path), (retail, retail_path)):
         if index is not None and path is not None and len(index):
@@ -134,7 +134,3 @@ def match_database(
     return MatchSummary(
         retail_total, factory_total, len(listings), stored, time.perf_counter() - started, changed
     )
-
-
-def _own(listing: dict[str, Any]) -> str:
-    return listing["id"]

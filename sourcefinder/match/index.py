@@ -17,23 +17,20 @@ from typing import Any
 
 import numpy as np
 
-from sourcefinder.listing import listing_id
 from sourcefinder.match import persist
 from sourcefinder.match.candidates import Candidates, every_pair, find_candidates
 from sourcefinder.match.hamming import single_threaded
 from sourcefinder.match.images import HashMatrix, ImageIndex, query_matrices
 from sourcefinder.match.prepare import TitleInfo
-from sourcefinder.match.results import Match
+from sourcefinder.match.results import Match, match_of, own_id
 from sourcefinder.match.scoring import (
-    NO_DISTANCE,
     ScoredPairs,
     confidences,
     fitted_threshold,
-    identifier_evidence,
+    identifier_signs,
     identifiers,
-    photo_message,
 )
-from sourcefinder.match.title_compare import facts, similarity, title_probabilities
+from sourcefinder.match.title_compare import title_probabilities
 from sourcefinder.match.title_features import pair_features
 from sourcefinder.match.title_index import TitleIndex
 from sourcefinder.match.title_sets import TitleSets
@@ -50,21 +47,12 @@ DEFAULT_TITLE_TOP_N = 10
 SPAN_PAIRS = 50_000
 
 
-def _known(distance: int) -> int | None:
-    """A distance, None when unknown (NO_DISTANCE)."""
-    return None if distance == NO_DISTANCE else distance
-
-
 @contextmanager
 def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
     """Add the wall time of the block to ``timings[stage]``."""
     started = time.perf_counter()
     yield
     timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
-
-
-def _own_id(listing: dict[str, Any]) -> str:
-    return listing.get("id") or listing_id(listing["source"], listing["item_id"])
 
 
 class FactoryIndex:
@@ -119,7 +107,7 @@ class FactoryIndex:
             side = TitleSide.prepared(listings, workers or Workers(1), meanwhile=index_images)
         with _timed(timings, "title index build"):
             index = cls(
-                [_own_id(listing) for listing in listings],
+                [own_id(listing) for listing in listings],
                 [listing.get("content_hash") for listing in listings],
                 [identifiers(listing.get("attributes")) for listing in listings],
                 side,
@@ -134,7 +122,7 @@ class FactoryIndex:
         listings = list(listings)
         if not listings:
             return
-        self.remove([_own_id(listing) for listing in listings])
+        self.remove([own_id(listing) for listing in listings])
         new = FactoryIndex.build(listings, workers)
         self._become(
             self.ids + new.ids,
@@ -253,7 +241,7 @@ class FactoryIndex:
         retail = list(retail)
         matches, sides = self._spans(retail, min_confidence, DEFAULT_TITLE_TOP_N, workers or Workers(1), True)
         side = TitleSide.concat(sides)
-        ids = [_own_id(listing) for listing in retail]
+        ids = [own_id(listing) for listing in retail]
         digests = [listing.get("content_hash") for listing in retail]
         own = FactoryIndex(
             ids, digests, [identifiers(r.get("attributes")) for r in retail], side, ImageIndex.of(retail)
@@ -341,22 +329,15 @@ class FactoryIndex:
             title_probabilities(features),
             found.distances["phash"],
             found.distances["dhash"],
-            self._identifier_signs(retail, found),
+            identifier_signs(
+                [identifiers(r.get("attributes")) for r in retail],
+                self.identifiers,
+                found.retail,
+                found.factory,
+            ),
             found.cosine,
             np.full(len(found), has_text),
         )
-
-    def _identifier_signs(self, retail: Sequence[dict[str, Any]], found: Candidates) -> np.ndarray:
-        """+1 where a pair's GTIN/MPN agree, -1 where they conflict, 0 elsewhere (most listings have none)."""
-        signs = np.zeros(len(found), np.int8)
-        ours = [identifiers(listing.get("attributes")) for listing in retail]
-        if not any(ours) or not any(self.identifiers):
-            return signs
-        for k, (ri, fi) in enumerate(zip(found.retail.tolist(), found.factory.tolist(), strict=True)):
-            if ours[ri] and self.identifiers[fi]:
-                agree, conflict = identifier_evidence(ours[ri], self.identifiers[fi])
-                signs[k] = bool(agree) - bool(conflict)
-        return signs
 
     def score(
         self,
@@ -374,41 +355,19 @@ class FactoryIndex:
             kept = np.flatnonzero(values >= min_confidence)
             rows = self.sets.rows_of(pairs.factory[kept])
             return [
-                self._as_match(retail[ri], infos[ri], row, pairs, k, float(values[k]), int(photos[k]))
+                match_of(
+                    retail[ri],
+                    infos[ri],
+                    row,
+                    self.ids,
+                    self.identifiers,
+                    pairs,
+                    k,
+                    float(values[k]),
+                    int(photos[k]),
+                )
                 for k, ri, row in zip(kept.tolist(), pairs.retail[kept].tolist(), rows, strict=True)
             ]
-
-    def _as_match(
-        self,
-        listing: dict[str, Any],
-        info: TitleInfo,
-        factory: Any,
-        pairs: ScoredPairs,
-        k: int,
-        value: float,
-        photo: int,
-    ) -> Match:
-        """The Match of scored pair ``k``: the retail ``listing`` as prepared (``info``), the factory title read
-        back (``factory``, a TitleRow), confidence ``value`` and best photo distance ``photo``, in words."""
-        fi = int(pairs.factory[k])
-        ids_agree, ids_conflict = (
-            identifier_evidence(listing.get("attributes"), self.identifiers[fi])
-            if self.identifiers[fi]
-            else ([], [])
-        )
-        stated = facts(info, factory)
-        return Match(
-            retail_id=_own_id(listing),
-            factory_id=self.ids[fi],
-            confidence=value,
-            image_distance=_known(int(pairs.phash[k])),
-            dhash_distance=_known(int(pairs.dhash[k])),
-            title_similarity=similarity(info, factory),
-            agreeing=photo_message(_known(photo))
-            + ids_agree
-            + [agree() for _, (agree, _) in stated if agree],
-            conflicting=ids_conflict + [conflict() for _, (_, conflict) in stated if conflict],
-        )
 
 
 def match_listings(

@@ -81,6 +81,21 @@ def identifier_evidence(a: dict[str, str] | None, b: dict[str, str] | None) -> t
     return agree, conflict
 
 
+def identifier_signs(
+    ours: list[dict[str, str] | None], theirs: list[dict[str, str] | None], ri: np.ndarray, fi: np.ndarray
+) -> np.ndarray:
+    """+1 where a pair's GTIN/MPN agree, -1 where they conflict, 0 elsewhere (most listings have none); ``ours``
+    and ``theirs`` are each side's identifiers by position, the pairs (ri[k], fi[k])."""
+    signs = np.zeros(len(ri), np.int8)
+    if not any(ours) or not any(theirs):
+        return signs
+    for k, (r, f) in enumerate(zip(ri.tolist(), fi.tolist(), strict=True)):
+        if ours[r] and theirs[f]:
+            agree, conflict = identifier_evidence(ours[r], theirs[f])
+            signs[k] = bool(agree) - bool(conflict)
+    return signs
+
+
 def logits(p: np.ndarray) -> np.ndarray:
     """log(p / (1 - p)), clipped to +-8."""
     p = np.clip(p, 3.4e-4, 1 - 3.4e-4)
