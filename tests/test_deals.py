@@ -296,3 +296,13 @@ def test_unknown_sort_is_refused(matched):
 )
 def test_buy_quantity(moq, badges, quantity):
     assert buy_quantity(moq, badges) == quantity
+
+
+def test_every_deal_column_is_documented():
+    from pathlib import Path
+
+    from sourcefinder.deals.columns import DEAL_COLUMNS_SPEC
+
+    docs = (Path(__file__).parents[1] / "docs" / "deals.md").read_text(encoding="utf-8")
+    for column in DEAL_COLUMNS_SPEC:
+        assert f"| `{column.name}` | {column.kind} |" in docs, column.name

@@ -236,3 +236,25 @@ def test_write_csv_of_a_frame_keeps_the_deal_columns(tmp_path):
 )
 def test_neutralise_formula(text, safe):
     assert neutralise_formula(text) == safe
+
+
+def test_xlsx_figures_equal_the_jsonl_ones_row_by_row(deals_db, tmp_path):
+    export(deals_db, tmp_path / "deals.xlsx")
+    export(deals_db, tmp_path / "deals.jsonl")
+    sheet = load_workbook(tmp_path / "deals.xlsx")["deals"]
+    header = [cell.value for cell in sheet[1]]
+    from_xlsx = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    from_jsonl = [
+        json.loads(line) for line in (tmp_path / "deals.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    figures = (
+        "retail_price",
+        "unit_price",
+        "landed_cost",
+        "outlay",
+        "saving",
+        "markup_pct",
+        "confidence",
+        "buy_quantity",
+    )
+    assert [[r[f] for f in figures] for r in from_xlsx] == [[r[f] for f in figures] for r in from_jsonl]

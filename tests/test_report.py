@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 
 import pytest
 from PIL import Image
@@ -13,10 +12,9 @@ from typer.testing import CliRunner
 from sourcefinder.cli import app
 from sourcefinder.report.images import thumbnail_uri
 from sourcefinder.store import database as store
-from tests.chromium import CHROMIUM, Browser
+from tests.browser import DESKTOP, chromium  # noqa: F401  (the session's headless Chromium fixture)
 
 runner = CliRunner()
-needs_chromium = pytest.mark.skipif(not shutil.which(CHROMIUM), reason="chromium is not installed")
 EVIL_TITLE = '<script>alert("x")</script> 纯棉四件套 $a$'
 
 
@@ -114,33 +112,41 @@ def test_report_cards_figures(report):
     assert "−20.2%" in html  # the retail price drop from 99 to 79
 
 
-@needs_chromium
-def test_report_in_headless_chromium_makes_no_request_and_shows_cards_and_charts(report, tmp_path):
-    with Browser() as browser:
-        browser.open(report.as_uri())
-        urls = browser.requested_urls()
-        cards = browser.evaluate("document.querySelectorAll('.deal-card').length")
-        photos = browser.evaluate(
+def open_recording(browser, url):
+    """A new page of ``browser`` at ``url``, and the list of every URL the page requests."""
+    page = browser.new_page(viewport=DESKTOP)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(url, wait_until="load")
+    return page, requested
+
+
+def test_report_in_headless_chromium_makes_no_request_and_shows_cards_and_charts(report, chromium, tmp_path):  # noqa: F811
+    page, requested = open_recording(chromium, report.as_uri())
+    try:
+        cards = page.locator(".deal-card").count()
+        photos = page.evaluate(
             "[...document.querySelectorAll('.deal-card img')].filter(i => i.complete && i.naturalWidth > 0).length"
         )
-        charts = browser.evaluate(
+        charts = page.evaluate(
             "[...document.querySelectorAll('.chart img')].map(i => [i.closest('.chart').id, i.naturalWidth > 100])"
         )
-        drops = browser.evaluate("document.querySelectorAll('table.drops tr').length")
-        browser.screenshot(tmp_path / "report.png")
-    assert urls and all(url.startswith(("file://", "data:")) for url in urls), urls
+        drops = page.locator("table.drops tr").count()
+        page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+    finally:
+        page.close()
+    assert requested and all(url.startswith(("file://", "data:")) for url in requested), requested
     assert (cards, photos, drops) == (3, 3, 2)
     assert charts == [["category-chart", True], ["city-chart", True]]
-    assert Image.open(tmp_path / "report.png").size[0] == 1280
+    assert Image.open(tmp_path / "report.png").size[0] == DESKTOP["width"]
 
 
-@needs_chromium
-def test_the_request_check_sees_a_page_that_reaches_out(tmp_path):
-    page = tmp_path / "leaky.html"
-    page.write_text('<img src="http://127.0.0.1:9/pixel.png">', encoding="utf-8")
-    with Browser() as browser:
-        browser.open(page.as_uri())
-        assert "http://127.0.0.1:9/pixel.png" in browser.requested_urls()
+def test_the_request_check_sees_a_page_that_reaches_out(chromium, tmp_path):  # noqa: F811
+    leaky = tmp_path / "leaky.html"
+    leaky.write_text('<img src="http://127.0.0.1:9/pixel.png">', encoding="utf-8")
+    page, requested = open_recording(chromium, leaky.as_uri())
+    page.close()
+    assert "http://127.0.0.1:9/pixel.png" in requested
 
 
 def test_thumbnails_of_corrupt_or_missing_photos_are_none(tmp_path):

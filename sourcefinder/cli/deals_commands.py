@@ -87,6 +87,7 @@ def wholesale_table(frame: pd.DataFrame, top: int) -> Table:
     """Wholesale offers with their outlay in full, never as a per-piece saving."""
     frame = frame[frame["buy_mode"] == WHOLESALE]
     table = _base_table(f"{min(top, len(frame))} wholesale offers (minimum order)", "how to buy")
+    table.columns[3].no_wrap = True
     table.add_column("markup", justify="right")
     table.add_column("conf", justify="right")
     for row in frame.head(top).itertuples():
@@ -181,5 +182,8 @@ def export_command(
         limit=limit,
     )
     with staged_deals(store.open_db(db), filters) as conn:
-        count = write_deals(iter_deals(conn, filters), out)
+        try:
+            count = write_deals(iter_deals(conn, filters), out)
+        except ValueError as exc:  # more rows than an Excel sheet holds
+            raise fail(str(exc)) from None
     console.print(f"Wrote {count} matched pairs to {out}")

@@ -22,6 +22,12 @@ INTERNAL_COLUMNS = (
 )
 
 
+# The columns of each listing a pair carries, as ``r_<column>`` (retail) and ``f_<column>`` (factory).
+LISTING_COLUMNS = (
+    "title price price_max shipping_fee url category image_urls price_tiers moq badges seller location"
+).split()
+
+
 def _strings(value: Any) -> list[str]:
     if isinstance(value, str):
         try:
@@ -92,8 +98,8 @@ def figures(deal: Deal) -> dict[str, Any]:
 
 def deal_row(pair: Mapping[str, Any]) -> dict[str, Any]:
     """A deal row from one joined pair (``r_*`` retail and ``f_*`` factory listing columns, match columns)."""
-    retail = {key[2:]: value for key, value in pair.items() if key.startswith("r_")}
-    factory = {key[2:]: value for key, value in pair.items() if key.startswith("f_")}
+    retail = {column: pair.get("r_" + column) for column in LISTING_COLUMNS}
+    factory = {column: pair.get("f_" + column) for column in LISTING_COLUMNS}
     return {
         "retail_id": pair["retail_id"],
         "retail_title": retail["title"],

@@ -17,7 +17,7 @@ from typing import Any
 
 from sourcefinder.deals.columns import DEAL_COLUMNS
 from sourcefinder.deals.pricing import ONE_PIECE
-from sourcefinder.deals.rows import INTERNAL_COLUMNS, deal_row
+from sourcefinder.deals.rows import INTERNAL_COLUMNS, LISTING_COLUMNS, deal_row
 
 CHUNK = 2000
 FLAG_COLUMNS = ("retail_shipping_known", "shipping_known", "known", "cheapest")
@@ -31,9 +31,6 @@ SORTS = {
     "confidence": "confidence desc",
     "found": "found_at is null, found_at desc",
 }
-_LISTING = (
-    "title price price_max shipping_fee url category image_urls price_tiers moq badges seller location"
-).split()
 
 
 @dataclass(frozen=True)
@@ -70,7 +67,7 @@ def _pairs_sql(database_columns: set[str], filters: DealFilters) -> tuple[str, l
     def side(alias: str) -> str:
         return ", ".join(
             f"{alias}.{c} as {alias}_{c}" if c in database_columns else f"null as {alias}_{c}"
-            for c in _LISTING
+            for c in LISTING_COLUMNS
         )
 
     sql = f"""
