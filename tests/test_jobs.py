@@ -177,3 +177,15 @@ def test_cron_prints_a_crontab_line_per_job_and_a_systemd_timer(tmp_path):
     assert "[Timer]" in lines and "OnCalendar=*:0/5" in lines and "Type=oneshot" in lines
     exec_start = next(line for line in lines if line.startswith("ExecStart="))
     assert exec_start.endswith(f"jobs run --jobs {ROOT / 'jobs.example.toml'} --db {db_path}")
+
+
+def test_options_given_to_jobs_before_the_subcommand_count_for_it(tmp_path):
+    db_path = tmp_path / "before.db"
+    example = str(ROOT / "jobs.example.toml")
+    result = runner.invoke(app, ["jobs", "--jobs", example, "--db", str(db_path), "cron"])
+    assert result.exit_code == 0, result.output
+    assert f"--jobs {example} --db {db_path}" in result.stdout
+    own = runner.invoke(
+        app, ["jobs", "--jobs", example, "--db", str(db_path), "cron", "--db", str(tmp_path / "own.db")]
+    )
+    assert f"--db {tmp_path / 'own.db'}" in own.stdout and str(db_path) not in own.stdout

@@ -23,6 +23,20 @@ app.add_typer(jobs_app, name="jobs")
 
 SHORT = "%m-%d %H:%M"  # the runs table's times: it has many columns
 JobsOption = Annotated[Path, typer.Option("--jobs", help="The jobs file (TOML; see jobs.example.toml).")]
+GIVEN = {"COMMANDLINE", "ENVIRONMENT"}  # click's ParameterSource names (typer may vendor click)
+
+
+def _given(ctx: typer.Context, name: str) -> bool:
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name in GIVEN
+
+
+def inherited(ctx: typer.Context, name: str, value: Any) -> Any:
+    """A subcommand's option, or the one given to `jobs` before the subcommand when the subcommand's is unset."""
+    parent = ctx.parent
+    if parent is None or _given(ctx, name) or not _given(parent, name):
+        return value
+    return parent.params[name]
 
 
 def read_jobs(path: Path) -> dict[str, Job]:
@@ -85,16 +99,17 @@ def jobs(ctx: typer.Context, db: DbOption, jobs_file: JobsOption = Path(DEFAULT_
 
 
 @jobs_app.command("list")
-def list_command(db: DbOption, jobs_file: JobsOption = Path(DEFAULT_JOBS_FILE)) -> None:
+def list_command(ctx: typer.Context, db: DbOption, jobs_file: JobsOption = Path(DEFAULT_JOBS_FILE)) -> None:
     """List the jobs with their schedule, last run, its outcome and the next run.
 
     Example: sourcefinder jobs list --jobs jobs.toml
     """
-    print_jobs(read_jobs(jobs_file), db)
+    print_jobs(read_jobs(inherited(ctx, "jobs_file", jobs_file)), inherited(ctx, "db", db))
 
 
 @jobs_app.command("run")
 def run_command(
+    ctx: typer.Context,
     db: DbOption,
     name: Annotated[str | None, typer.Argument(help="Run this job now (default: every due job).")] = None,
     jobs_file: JobsOption = Path(DEFAULT_JOBS_FILE),
@@ -105,6 +120,7 @@ def run_command(
     """
     from sourcefinder.jobs.runner import due_jobs, run_job
 
+    jobs_file, db = inherited(ctx, "jobs_file", jobs_file), inherited(ctx, "db", db)
     jobs = read_jobs(jobs_file)
     if name is not None and name not in jobs:
         raise fail(f"no job {name!r} in {jobs_file} (jobs: {', '.join(jobs)})")
@@ -142,6 +158,7 @@ def _command(jobs_file: Path, db: Path, *words: str) -> str:
 
 @jobs_app.command("cron")
 def cron_command(
+    ctx: typer.Context,
     db: DbOption,
     jobs_file: JobsOption = Path(DEFAULT_JOBS_FILE),
     every: Annotated[int, typer.Option(help="Minutes between the systemd timer's checks for due jobs.")] = 5,
@@ -150,6 +167,7 @@ def cron_command(
 
     Example: sourcefinder jobs cron --jobs jobs.toml >> my.crontab
     """
+    jobs_file, db = inherited(ctx, "jobs_file", jobs_file), inherited(ctx, "db", db)
     jobs = read_jobs(jobs_file)
     log = shlex.quote(str((db.parent / "jobs.log").resolve()))
     cwd = shlex.quote(str(Path.cwd()))
