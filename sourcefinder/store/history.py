@@ -147,3 +147,14 @@ def sparkline(values: Iterable[float]) -> str:
     if span == 0:
         return _SPARKS[len(_SPARKS) // 2] * len(numbers)
     return "".join(_SPARKS[round((n - low) / span * (len(_SPARKS) - 1))] for n in numbers)
+
+
+def lowest_since(points: list[PricePoint]) -> datetime | None:
+    """Since when the current price is the lowest (None when it is the lowest ever), as Keepa's "lowest in N weeks"."""
+    if not points or points[-1].price is None:
+        return None
+    current = points[-1].price
+    for earlier, following in zip(reversed(points[:-1]), reversed(points[1:]), strict=True):
+        if earlier.price is not None and earlier.price < current:
+            return following.when
+    return None
