@@ -165,7 +165,7 @@ def scale_check(infos: list[prepare.TitleInfo], n: int, seed: int = 0) -> str:
 
     entries, queries = synthetic(), synthetic()
     start = time.perf_counter()
-    found = title_index.TitleIndex([e.index_text for e in entries]).candidates(
+    found = title_index.TitleIndex.of_texts([e.index_text for e in entries]).candidates(
         [q.index_text for q in queries], top_n=20, min_similarity=0.1
     )
     return (

@@ -86,7 +86,7 @@ def load_side(pairs: pd.DataFrame, side: str) -> Side:
 
 def candidate_pairs(retail: Side, factory: Side) -> list[tuple[int, int, float]]:
     """(retail index, factory index, cosine) from the title index, as the matcher would get them."""
-    return title_index.TitleIndex([i.index_text for i in factory.infos]).candidates(
+    return title_index.TitleIndex.of_texts([i.index_text for i in factory.infos]).candidates(
         [i.index_text for i in retail.infos], top_n=TOP_N, min_similarity=MIN_SIMILARITY
     )
 
