@@ -37,6 +37,24 @@ def previous(db: sqlite_utils.Database, listing_id: str) -> dict[str, Any] | Non
     return next(db.query("select * from listings where id = ?", [listing_id]), None)
 
 
+def changed(old: Mapping[str, Any] | None, row: Mapping[str, Any]) -> bool:
+    """Whether saving ``row`` over the stored ``old`` changes its terms (a new listing does)."""
+    return old is None or terms(old) != terms(row)
+
+
+def history_row(row: Mapping[str, Any], seen_at: str) -> dict[str, Any]:
+    """The price_history row of a listings row seen at ``seen_at`` (bulk savers insert these themselves)."""
+    tiers = row.get("price_tiers")
+    return {
+        "listing_id": row["id"],
+        "price": row.get("price"),
+        "shipping_fee": row.get("shipping_fee"),
+        "seen_at": seen_at,
+        "price_tiers": tiers if tiers is None or isinstance(tiers, str) else json.dumps(tiers),
+        "moq": row.get("moq"),
+    }
+
+
 def record(
     db: sqlite_utils.Database, row: Mapping[str, Any], old: Mapping[str, Any] | None, seen_at: str
 ) -> bool:
@@ -45,20 +63,9 @@ def record(
     A delisted listing seen again is listed again. Call inside the transaction that saves ``row``."""
     if old is not None and old.get("delisted_at"):
         db.execute("update listings set delisted_at = null where id = ?", [row["id"]])
-    if old is not None and terms(old) == terms(row):
+    if not changed(old, row):
         return False
-    tiers = row.get("price_tiers")
-    db["price_history"].insert(
-        {
-            "listing_id": row["id"],
-            "price": row.get("price"),
-            "shipping_fee": row.get("shipping_fee"),
-            "seen_at": seen_at,
-            "price_tiers": tiers if tiers is None or isinstance(tiers, str) else json.dumps(tiers),
-            "moq": row.get("moq"),
-        },
-        alter=True,
-    )
+    db["price_history"].insert(history_row(row, seen_at), alter=True)
     return True
 
 
