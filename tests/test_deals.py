@@ -306,3 +306,18 @@ def test_every_deal_column_is_documented():
     docs = (Path(__file__).parents[1] / "docs" / "deals.md").read_text(encoding="utf-8")
     for column in DEAL_COLUMNS_SPEC:
         assert f"| `{column.name}` | {column.kind} |" in docs, column.name
+
+
+def test_deals_command_shows_one_piece_deals_and_wholesale_only_when_asked(matched, tmp_path):
+    from typer.testing import CliRunner
+
+    from sourcefinder.cli import app
+
+    runner = CliRunner()
+    shown = runner.invoke(app, ["deals", "--db", str(tmp_path / "test.db"), "--all"])
+    assert shown.exit_code == 0, shown.output
+    assert "¥11.00" in shown.output  # 26 delivered against 9 + 6 shipping
+    assert "from ¥5.00 + shipping" in shown.output  # the offer whose shipping is unknown
+    assert "wholesale" not in shown.output and "buy 10" not in shown.output
+    wholesale = runner.invoke(app, ["deals", "--db", str(tmp_path / "test.db"), "--wholesale"])
+    assert "buy 10: ¥70.00 in all, ¥7.00 a piece" in wholesale.output

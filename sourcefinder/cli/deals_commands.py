@@ -51,56 +51,43 @@ def percent(value: Any) -> str:
     return "?" if is_missing(value) else percent_text(value)
 
 
-def _base_table(title: str, factory_header: str) -> Table:
+def _deal_table(title: str, headers: tuple[str, ...]) -> Table:
     table = Table(title=title)
-    table.add_column("retail listing", no_wrap=True, max_width=26)
-    table.add_column("shop ¥ (delivered)", justify="right")
-    table.add_column("factory offer", no_wrap=True, max_width=26)
-    table.add_column(factory_header, justify="right")
+    table.add_column("retail listing", no_wrap=True, max_width=24)
+    table.add_column("shop ¥", justify="right", no_wrap=True)
+    table.add_column("factory offer", no_wrap=True, max_width=24)
+    for header in headers:
+        table.add_column(header, justify="right", no_wrap=True)
+    return table
+
+
+def _add_rows(table: Table, frame: pd.DataFrame, top: int, figures: Any) -> Table:
+    """One row per pair: the shop's side, the factory offer, then ``figures(row)``."""
+    for row in frame.head(top).itertuples():
+        shop = money(row.retail_landed, f"{money(row.retail_price)} + shipping")
+        table.add_row(row.retail_title, shop, row.factory_title, *figures(row), f"{row.confidence:.2f}")
     return table
 
 
 def deals_table(frame: pd.DataFrame, top: int) -> Table:
     """One-piece deals: the shop's delivered price against one piece from the factory, delivered."""
     frame = frame[frame["buy_mode"] == ONE_PIECE]
-    table = _base_table(
-        f"Top {min(top, len(frame))} deals: one piece from the factory against the shop, shipping included",
-        "factory ¥ (delivered)",
+    title = (
+        f"Top {min(top, len(frame))} deals: one piece from the factory against the shop, shipping included"
     )
-    for column in ("saving", "markup", "conf"):
-        table.add_column(column, justify="right")
-    for row in frame.head(top).itertuples():
-        shop = money(row.retail_landed, f"{money(row.retail_price)} + shipping")
-        table.add_row(
-            row.retail_title,
-            shop,
-            row.factory_title,
-            factory_cost(row),
-            money(row.saving),
-            percent(row.markup_pct),
-            f"{row.confidence:.2f}",
-        )
-    return table
+    table = _deal_table(title, ("factory ¥", "saving", "markup", "conf"))
+    return _add_rows(
+        table, frame, top, lambda row: (factory_cost(row), money(row.saving), percent(row.markup_pct))
+    )
 
 
 def wholesale_table(frame: pd.DataFrame, top: int) -> Table:
     """Wholesale offers with their outlay in full, never as a per-piece saving."""
     frame = frame[frame["buy_mode"] == WHOLESALE]
-    table = _base_table(f"{min(top, len(frame))} wholesale offers (minimum order)", "how to buy")
-    table.columns[3].no_wrap = True
-    table.add_column("markup", justify="right")
-    table.add_column("conf", justify="right")
-    for row in frame.head(top).itertuples():
-        shop = money(row.retail_landed, f"{money(row.retail_price)} + shipping")
-        table.add_row(
-            row.retail_title,
-            shop,
-            row.factory_title,
-            how_to_buy(row),
-            percent(row.markup_pct),
-            f"{row.confidence:.2f}",
-        )
-    return table
+    table = _deal_table(
+        f"{min(top, len(frame))} wholesale offers (minimum order)", ("how to buy", "markup", "conf")
+    )
+    return _add_rows(table, frame, top, lambda row: (how_to_buy(row), percent(row.markup_pct)))
 
 
 @app.command("deals")
