@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import http.server
+import io
 import threading
 
 import httpx
 import pytest
+from PIL import Image
 
 from sourcefinder.lookup.images import MAX_UPLOAD_BYTES
 from sourcefinder.lookup.safety import FetchPolicy
@@ -114,6 +116,13 @@ def test_bad_uploads_are_refused_with_a_reason(api):
     assert api.post("/api/lookup", files={"image": ("h.jpg", huge, "image/jpeg")}).status_code == 413
     one_line_error(api.post("/api/lookup", files={"image": ("e.jpg", b"", "image/jpeg")}), 422, "empty")
     one_line_error(api.post("/api/lookup", data={"kind": "photo"}), 422, "image")
+    blank = io.BytesIO()
+    Image.new("RGB", (900, 500), "white").save(blank, format="PNG")
+    files = {"image": ("blank.png", blank.getvalue(), "image/png")}
+    one_line_error(
+        api.post("/api/lookup", files=files, data={"kind": "screenshot"}), 400, "nothing to search"
+    )
+    one_line_error(api.post("/api/lookup", files=files, data={"kind": "x"}), 422, "kind")
 
 
 def test_bad_queries_are_refused_with_a_reason(api):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 from scipy import ndimage
 
 from sourcefinder.match.image_hashes import ImageError, compute_hashes, open_image
@@ -71,7 +71,8 @@ class OcrReader:
                 from rapidocr_onnxruntime import RapidOCR
 
                 self._engine = RapidOCR()
-            found, _ = self._engine(np.asarray(img.convert("RGB"))[:, :, ::-1])
+            # Screenshots are upright: no text-angle classifier.
+            found, _ = self._engine(np.asarray(img.convert("RGB"))[:, :, ::-1], use_cls=False)
         lines = []
         for points, text, _score in found or []:
             xs, ys = [p[0] for p in points], [p[1] for p in points]
@@ -94,17 +95,30 @@ def _png(img: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def looks_square(img: Image.Image) -> bool:
-    """Whether the image has a product photo's shape."""
-    ratio = img.width / max(1, img.height)
-    return SQUARE[0] <= ratio <= SQUARE[1]
+def upload_size(data: bytes) -> tuple[int, int]:
+    """The declared (width, height) of an upload, read from its header; raises ImageError past the limits."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImageError(f"image is {len(data)} bytes, over the {MAX_UPLOAD_BYTES}-byte upload limit")
+    try:
+        width, height = Image.open(io.BytesIO(data)).size
+    except Image.DecompressionBombError as exc:
+        raise ImageError(f"decompression bomb: {exc}") from exc
+    except UnidentifiedImageError as exc:
+        raise ImageError("cannot decode image: not a format PIL can identify") from exc
+    except Exception as exc:  # PIL raises many types for what is not an image
+        raise ImageError(f"cannot decode image: {type(exc).__name__}: {exc}") from exc
+    if width * height > MAX_UPLOAD_PIXELS:
+        raise ImageError(f"image declares {width}x{height} pixels, over the {MAX_UPLOAD_PIXELS}-pixel limit")
+    return width, height
 
 
 def read_image(data: bytes, ocr: OcrReader, kind: str = "auto") -> ImageQuery:
-    """Decode an upload and turn it into a query; ``kind`` is auto, photo or screenshot."""
+    """Turn an upload into a query; ``kind`` is auto, photo or screenshot. A photo is hashed from the upload
+    itself, as crawled images are (one reduced-size decode); a screenshot is decoded whole for OCR."""
+    width, height = upload_size(data)
+    if kind == "photo" or (kind == "auto" and SQUARE[0] <= width / max(1, height) <= SQUARE[1]):
+        return ImageQuery("photo", hashes=[compute_hashes(data)])
     img = decode_upload(data)
-    if kind == "photo" or (kind == "auto" and looks_square(img)):
-        return ImageQuery("photo", hashes=[compute_hashes(_png(img))])
     lines = ocr.read(img)
     chars = sum(len(_CJK.findall(text)) + sum(c.isalnum() for c in text) for _, text in lines)
     if kind == "auto" and chars < MIN_TEXT_CHARS:

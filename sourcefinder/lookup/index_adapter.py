@@ -6,6 +6,7 @@ Today's engine scores a query as a retail listing (``FactoryIndex.match``); the 
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -137,4 +138,17 @@ def _hit(found: Any, title_similarity: float) -> Hit:
         title_similarity=round(float(title_similarity), 1),
         agreeing=list(found.agreeing or []),
         conflicting=list(found.conflicting or []),
+    )
+
+
+def stored_hit(row: dict[str, Any]) -> Hit:
+    """A row of the matches table as a Hit."""
+    return Hit(
+        factory_id=row["factory_id"],
+        confidence=row["confidence"],
+        same_item=row["confidence"] >= DEFAULT_MIN_CONFIDENCE,
+        image_distance=row["image_distance"],
+        title_similarity=round(_percent(row["title_similarity"] or 0.0), 1),
+        agreeing=json.loads(row["agreeing"] or "[]"),
+        conflicting=json.loads(row["conflicting"] or "[]"),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import tempfile
@@ -17,10 +16,9 @@ from sourcefinder.listing import listing_id
 from sourcefinder.lookup import fetch
 from sourcefinder.lookup.answer import Answer, build_answer
 from sourcefinder.lookup.images import OcrReader, read_image
-from sourcefinder.lookup.index_adapter import Hit, WarmIndex, saved_index, saved_index_time
+from sourcefinder.lookup.index_adapter import Hit, WarmIndex, saved_index, saved_index_time, stored_hit
 from sourcefinder.lookup.safety import FetchPolicy
 from sourcefinder.lookup.targets import TargetError, classify_text
-from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE
 from sourcefinder.store import database as store
 
 # How often (seconds) a lookup checks whether the factory listings changed (a crawl or match wrote).
@@ -178,26 +176,17 @@ class Lookup:
         rows = self.read().query(
             "select * from matches where retail_id = ? order by confidence desc", [retail_id]
         )
-        return [
-            Hit(
-                factory_id=r["factory_id"],
-                confidence=r["confidence"],
-                same_item=r["confidence"] >= DEFAULT_MIN_CONFIDENCE,
-                image_distance=r["image_distance"],
-                title_similarity=round(
-                    r["title_similarity"] * 100 if r["title_similarity"] <= 1 else r["title_similarity"], 1
-                ),
-                agreeing=json.loads(r["agreeing"] or "[]"),
-                conflicting=json.loads(r["conflicting"] or "[]"),
-            )
-            for r in rows
-        ]
+        return [stored_hit(row) for row in rows]
 
     def image(self, data: bytes, limit: int = 10, kind: str = "auto") -> Answer:
         """Answer an uploaded photo or screenshot (raises ImageError for bad images)."""
         if kind not in ("auto", "photo", "screenshot"):
             raise TargetError(f"image kind must be auto, photo or screenshot, not {kind!r}")
         read = read_image(data, self.ocr, kind)
+        if not read.title and not read.hashes:
+            raise TargetError(
+                "nothing to search: no title could be read and no product photo found in the image"
+            )
         hits = self.search(read.title, read.hashes, k=max(limit, 10))
         query = {
             "image_kind": read.kind,
