@@ -20,6 +20,8 @@ RUN_COUNTS = {
     "pages_blocked": "sourcefinder/pages_blocked",
     "image_errors": "sourcefinder/image_errors",
     "errors": "log_count/ERROR",
+    "pages_fetched": "sourcefinder/pages_fetched",
+    "requests_resumed": "sourcefinder/requests_resumed",
 }
 
 

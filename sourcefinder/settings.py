@@ -46,6 +46,10 @@ SOURCEFINDER_WALL_MAX_CONSECUTIVE = 5
 # A Netscape cookies.txt exported from your own logged-in browser (`sourcefinder crawl --cookies FILE`).
 SOURCEFINDER_COOKIES_FILE = None
 
+# A request counts as done once its items are stored; an interrupted crawl resumes (sourcefinder.crawling.resume).
+SPIDER_MIDDLEWARES = {"sourcefinder.crawling.resume.CommittedRequests": 25}
+SOURCEFINDER_RESUME = True
+
 ITEM_PIPELINES = {
     "pipelines.validate.ValidationPipeline": 100,
     "pipelines.images.ListingImagesPipeline": 200,
