@@ -189,3 +189,13 @@ def test_options_given_to_jobs_before_the_subcommand_count_for_it(tmp_path):
         app, ["jobs", "--jobs", example, "--db", str(db_path), "cron", "--db", str(tmp_path / "own.db")]
     )
     assert f"--db {tmp_path / 'own.db'}" in own.stdout and str(db_path) not in own.stdout
+
+
+def test_a_run_that_was_killed_is_marked_killed_by_the_next_run(tmp_path):
+    db_path = tmp_path / "t.db"
+    database = store.open_db(db_path)
+    records.start_job_run(database, "spoons")  # its process died before recording its end
+    outcome = run_job(parse_jobs(ISSUE_EXAMPLE)["spoons"], db_path, crawl=lambda *a: 3)
+    assert outcome.status == "failed"
+    statuses = [row["status"] for row in database.query("select status from job_runs order by id")]
+    assert statuses == ["killed", "failed"]

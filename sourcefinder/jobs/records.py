@@ -14,7 +14,7 @@ JOB_RUN_COLUMNS = {
     "job": str,
     "started_at": str,
     "finished_at": str,
-    "status": str,  # running, ok, failed
+    "status": str,  # running, ok, failed, killed
     "crawl_runs": str,  # ids in the runs table, comma-separated
     "listings_stored": int,
     "prices_changed": int,
@@ -37,6 +37,19 @@ def start_job_run(db: sqlite_utils.Database, job: str) -> int:
     ensure_job_runs(db)
     with db.conn:
         return db["job_runs"].insert({"job": job, "started_at": now_iso(), "status": "running"}).last_pk
+
+
+def close_abandoned(db: sqlite_utils.Database, job: str) -> int:
+    """Mark ``killed`` the runs of ``job`` still ``running``: call it holding the job's lock, which proves
+    that none of them is alive (a killed run cannot record its end). How many."""
+    ensure_job_runs(db)
+    with db.conn:
+        cursor = db.execute(
+            "update job_runs set status = 'killed', message = 'ended without recording its end (killed?)'"
+            " where job = ? and status = 'running'",
+            [job],
+        )
+    return cursor.rowcount
 
 
 def finish_job_run(db: sqlite_utils.Database, run_id: int, status: str, counts: dict[str, Any]) -> None:

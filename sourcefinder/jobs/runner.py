@@ -113,6 +113,7 @@ def run_locked(job: Job, db_path: Path, crawl: Crawl = crawling.crawl) -> JobOut
     """Run ``job`` now (the caller holds its lock) and record the run in job_runs."""
     db = store.open_db(db_path)
     try:
+        records.close_abandoned(db, job.name)
         run_id = records.start_job_run(db, job.name)
         run = db["job_runs"].get(run_id)
         try:
