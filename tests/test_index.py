@@ -53,7 +53,7 @@ def _answers(index: FactoryIndex, **query) -> list[tuple[str, float]]:
 def test_save_and_load_give_identical_answers(factories: list[dict], tmp_path: Path) -> None:
     index = FactoryIndex.build(factories)
     loaded = FactoryIndex.load(index.save(tmp_path / "factory.index"))
-    assert loaded.ids == index.ids
+    assert list(loaded.ids) == index.ids
     for listing in factories[:40:7]:
         query = {
             "title": listing["title"],

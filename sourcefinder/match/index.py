@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import numpy as np
 
 from sourcefinder.match import persist
 from sourcefinder.match.candidates import Candidates, every_pair, find_candidates
+from sourcefinder.match.columns import StringColumn, column
 from sourcefinder.match.hamming import single_threaded
 from sourcefinder.match.images import HashMatrix, ImageIndex, query_matrices
 from sourcefinder.match.prepare import TitleInfo
@@ -60,8 +62,8 @@ class FactoryIndex:
 
     def __init__(
         self,
-        ids: list[str],
-        digests: list[str | None],
+        ids: Sequence[str],
+        digests: Sequence[str | None],
         ids_of: list[dict[str, str] | None],
         side: TitleSide,
         images: ImageIndex,
@@ -73,9 +75,13 @@ class FactoryIndex:
         self.side = side
         self.images = images
         self.titles = titles if titles is not None else TitleIndex.fit(side.counted)
-        self.positions = {listing: k for k, listing in enumerate(ids)}
         self.timings: dict[str, float] = {}  # stage -> seconds over the index's life (benchmarks read it)
         self.pairs_scored = 0
+
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """id -> position (made on first use: a loaded index answers queries without it)."""
+        return {listing: k for k, listing in enumerate(self.ids)}
 
     @property
     def sets(self) -> TitleSets:
@@ -151,13 +157,17 @@ class FactoryIndex:
     ) -> None:
         """Take these parts as the index's own, refitting the title index."""
         titles = TitleIndex.fit(side.counted) if ids else None
+        self.__dict__.pop("positions", None)  # made again from the new ids on first use
         self.__init__(ids, digests, ids_of, side, images, titles)  # type: ignore[misc]
 
     # --- saving -------------------------------------------------------------------------------------------
 
     def save(self, path: str | Path) -> Path:
         """Save the index as a folder (arrays memory-mapped by ``load``); replaces an older one atomically."""
-        parts: dict[str, Any] = {"ids": self.ids, "digests": self.digests, "identifiers": self.identifiers}
+        digests = column([digest or "" for digest in self.digests])
+        parts: dict[str, Any] = {**column(self.ids).to_parts("ids"), **digests.to_parts("digests")}
+        parts["identifiers"] = {str(k): found for k, found in enumerate(self.identifiers) if found}
+        parts["size"] = len(self)
         parts.update({f"sets.{k}": v for k, v in self.sets.to_parts().items()})
         parts.update({"counted.counts": self.side.counted[0], "counted.keys": self.side.counted[1]})
         parts.update({f"titles.{k}": v for k, v in self.titles.to_parts().items()})
@@ -183,10 +193,13 @@ class FactoryIndex:
         side = TitleSide(
             TitleSets.from_parts(named("sets.")), (parts["counted.counts"], parts["counted.keys"])
         )
+        ids_of: list[dict[str, str] | None] = [None] * parts["size"]
+        for k, found in parts["identifiers"].items():
+            ids_of[int(k)] = found
         index = cls(
-            parts["ids"],
-            parts["digests"],
-            parts["identifiers"],
+            StringColumn.from_parts(parts, "ids"),
+            StringColumn.from_parts(parts, "digests"),
+            ids_of,
             side,
             images,
             TitleIndex.from_parts(named("titles.")),

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from sourcefinder.match.columns import StringColumn, column
 from sourcefinder.match.ngrams import bigram_keys
 
 if TYPE_CHECKING:
@@ -104,6 +105,20 @@ def _flat(infos: Sequence[TitleInfo], field: str) -> tuple[np.ndarray, np.ndarra
     return np.repeat(np.arange(len(infos)), lengths), values
 
 
+class CodeSets(Sequence[frozenset[str]]):
+    """Each title's model numbers, read from their joined strings (a saved index's ``joined_models``)."""
+
+    def __init__(self, joined: Sequence[str]) -> None:
+        self.joined = joined
+
+    def __len__(self) -> int:
+        return len(self.joined)
+
+    def __getitem__(self, k: int) -> frozenset[str]:  # type: ignore[override]
+        text = self.joined[k]
+        return frozenset(text.split(SEPARATOR)) if text else _EMPTY
+
+
 @dataclass
 class TitleSets:
     """The set-valued facts of many titles as binary sparse rows (one row per title, one matrix per field).
@@ -186,12 +201,20 @@ class TitleSets:
         )
 
     def to_parts(self) -> dict[str, Any]:
-        """Arrays, sparse matrices and lists to save (``from_parts`` reads them back)."""
-        parts: dict[str, Any] = {"texts": self.texts, "joined": self.joined}
-        parts["models"] = [sorted(codes) for codes in self.models]
+        """Arrays and sparse matrices to save (``from_parts`` reads them back): strings as StringColumns, each
+        title's model numbers as one string, and the cached arrays a query reads, so that loading is a map."""
+        parts: dict[str, Any] = {}
+        parts.update(column(self.texts).to_parts("texts"))
+        parts.update(column(self.joined).to_parts("joined"))
+        parts.update(column(self.joined_models).to_parts("joined_models"))
+        shortest, longest = self.model_lengths
+        parts.update({"model_lengths.shortest": shortest, "model_lengths.longest": longest})
         for space, values in self.vocabulary.items():
             array = values.to_numpy()
-            parts[f"vocabulary.{space}"] = array.tolist() if array.dtype == object else array
+            if array.dtype == object:
+                parts.update(StringColumn.of(array.tolist()).to_parts(f"vocabulary.{space}"))
+            else:
+                parts[f"vocabulary.{space}.values"] = array
         parts.update({f"rows.{field}": matrix for field, matrix in self.rows.items()})
         parts.update({f"sizes.{field}": np.asarray(sizes) for field, sizes in self.sizes.items()})
         parts.update({f"key_columns.{items}": columns for items, columns in self.key_columns.items()})
@@ -199,16 +222,30 @@ class TitleSets:
 
     @classmethod
     def from_parts(cls, parts: dict[str, Any]) -> TitleSets:
-        """The TitleSets that ``to_parts`` wrote."""
+        """The TitleSets that ``to_parts`` wrote (strings decoded only when read)."""
 
         def named(prefix: str) -> dict[str, Any]:
             return {k.removeprefix(prefix): v for k, v in parts.items() if k.startswith(prefix)}
 
-        vocabulary = {space: pd.Index(values) for space, values in named("vocabulary.").items()}
-        models = [frozenset(codes) if codes else _EMPTY for codes in parts["models"]]
-        sets = cls(vocabulary, named("rows."), named("sizes."), parts["texts"], parts["joined"], models)
-        if saved := named("key_columns."):
-            sets.__dict__["key_columns"] = saved  # saved with the sets: no pass over the vocabulary at load
+        vocabulary = {}
+        for space in {name.split(".")[1] for name in parts if name.startswith("vocabulary.")}:
+            values = parts.get(f"vocabulary.{space}.values")
+            vocabulary[space] = pd.Index(
+                values if values is not None else list(StringColumn.from_parts(parts, f"vocabulary.{space}"))
+            )
+        joined_models = StringColumn.from_parts(parts, "joined_models")
+        sets = cls(
+            vocabulary,
+            named("rows."),
+            named("sizes."),
+            StringColumn.from_parts(parts, "texts"),
+            StringColumn.from_parts(parts, "joined"),
+            CodeSets(joined_models),
+        )
+        # Saved with the sets: loading makes no pass over the titles or the vocabularies.
+        sets.__dict__["joined_models"] = joined_models
+        sets.__dict__["model_lengths"] = (parts["model_lengths.shortest"], parts["model_lengths.longest"])
+        sets.__dict__["key_columns"] = named("key_columns.")
         return sets
 
     def row(self, k: int) -> TitleRow:
