@@ -258,3 +258,20 @@ def test_xlsx_figures_equal_the_jsonl_ones_row_by_row(deals_db, tmp_path):
         "buy_quantity",
     )
     assert [[r[f] for f in figures] for r in from_xlsx] == [[r[f] for f in figures] for r in from_jsonl]
+
+
+def test_a_file_that_is_not_a_database_is_one_line(tmp_path):
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"this is not sqlite" * 100)
+    result = runner.invoke(app, ["export", str(tmp_path / "x.csv"), "--db", str(broken)])
+    assert result.exit_code == 1 and "is not a sourcefinder database" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_an_unwritable_output_is_one_line(deals_db, tmp_path):
+    result = runner.invoke(app, ["export", str(tmp_path), "--db", str(deals_db)])
+    assert result.exit_code == 1
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    result = runner.invoke(app, ["export", str(folder), "--db", str(deals_db)])
+    assert result.exit_code == 1 and "cannot write" in result.output

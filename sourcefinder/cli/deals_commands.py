@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -107,7 +108,7 @@ def deals_command(
     Example: sourcefinder deals --top 10 --min-confidence 0.8 --wholesale
     """
     filters = DealFilters(min_confidence=min_confidence, one_piece=not wholesale)
-    frame = filtered_frame(store.open_db(db), filters)
+    frame = filtered_frame(open_store(db), filters)
     if frame.empty:
         console.print("No matched pairs yet: run `sourcefinder match` after a crawl or import.")
         return
@@ -115,6 +116,14 @@ def deals_command(
     console.print(deals_table(best, top))
     if wholesale:
         console.print(wholesale_table(frame, top))
+
+
+def open_store(db: Path) -> Any:
+    """The store at ``db``, or a one-line error when the file is not a SQLite database."""
+    try:
+        return store.open_db(db)
+    except sqlite3.DatabaseError as exc:
+        raise fail(f"{db} is not a sourcefinder database ({exc})") from None
 
 
 def parse_since(since: str | None) -> str | None:
@@ -168,9 +177,11 @@ def export_command(
         sort=sort,
         limit=limit,
     )
-    with staged_deals(store.open_db(db), filters) as conn:
+    with staged_deals(open_store(db), filters) as conn:
         try:
             count = write_deals(iter_deals(conn, filters), out)
         except ValueError as exc:  # more rows than an Excel sheet holds
             raise fail(str(exc)) from None
+        except OSError as exc:
+            raise fail(f"cannot write {out}: {exc.strerror or exc}") from None
     console.print(f"Wrote {count} matched pairs to {out}")

@@ -8,10 +8,9 @@ from typing import Annotated
 import typer
 
 from sourcefinder.cli.common import DbOption, MinConfidence, app, console, fail
-from sourcefinder.cli.deals_commands import Category, Location, Since, parse_since
+from sourcefinder.cli.deals_commands import Category, Location, Since, open_store, parse_since
 from sourcefinder.deals.staging import DealFilters, staged_deals
 from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE
-from sourcefinder.store import database as store
 
 ImagesOption = Annotated[
     Path | None,
@@ -43,10 +42,13 @@ def report_command(
     filters = DealFilters(
         min_confidence=min_confidence, category=category, location=location, since=parse_since(since)
     )
-    database = store.open_db(db)
+    database = open_store(db)
     options = ReportOptions(filters=filters, images_dir=images or db.parent / "images", cards=cards)
     with staged_deals(database, filters) as conn:
-        context = write_report(database, conn, options, out)
+        try:
+            context = write_report(database, conn, options, out)
+        except OSError as exc:
+            raise fail(f"cannot write {out}: {exc.strerror or exc}") from None
     photos = sum(bool(c["retail_photo"]) + bool(c["factory_photo"]) for c in context["cards"])
     console.print(
         f"Wrote {out}: {len(context['cards'])} deals ({photos} photos), {len(context['categories'])} categories, "
