@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,9 @@ from scrapy.crawler import Crawler
 from scrapy.utils.asyncio import run_in_thread
 
 from pipelines.images import IMAGES_STORE, describe, image_skipped
+from sourcefinder.listing import listing_id
 from sourcefinder.match.image_hashes import ImageError, compute_hashes
+from sourcefinder.store import database
 
 logger = logging.getLogger(__name__)
 
@@ -21,13 +25,16 @@ HASH_THREADS = 2  # SOURCEFINDER_HASH_THREADS: images hashed at once, in worker 
 
 
 class HashingPipeline:
-    """Add ``image_hashes`` (every hash of every stored image) and ``image_phash`` (the main image's phash)."""
+    """Add ``image_hashes`` (every hash of every stored image, with the image's URL and checksum) and
+    ``image_phash`` (the main image's phash). An image whose URL and checksum the listing's stored hashes
+    already carry (a re-crawl of an unchanged picture) is not hashed again."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.store = Path(crawler.settings.get("IMAGES_STORE") or IMAGES_STORE)
         threads = crawler.settings.getint("SOURCEFINDER_HASH_THREADS", HASH_THREADS)
         self.slots = asyncio.Semaphore(max(1, threads))
+        self.db_path = crawler.settings.get("SOURCEFINDER_DB") or database.default_db_path()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HashingPipeline:
@@ -35,18 +42,40 @@ class HashingPipeline:
 
     async def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
+        images = adapter.get("images") or []
+        known = self._stored_hashes(adapter) if images else {}
         hashes = []
-        for image in adapter.get("images") or []:
-            result = await self._hash(item, self.store / image["path"], image["url"])
+        for image in images:
+            result = known.get((image["url"], image.get("checksum")))
+            if result is None:
+                result = await self._hash(item, self.store / image["path"], image["url"])
+            else:
+                self.crawler.stats.inc_value("sourcefinder/images_hash_reused")
             if result is not None:
-                hashes.append({"url": image["url"], **result})
+                hashes.append({**result, "url": image["url"], "checksum": image.get("checksum")})
         if hashes:
             adapter["image_hashes"] = hashes
             adapter["image_phash"] = adapter.get("image_phash") or hashes[0]["phash"]
         return item
 
+    def _stored_hashes(self, adapter: ItemAdapter) -> dict[tuple[str, str | None], dict[str, str]]:
+        """The hashes the listing's stored row holds, by (image URL, checksum)."""
+        if not (adapter.get("source") and adapter.get("item_id")) or not Path(self.db_path).exists():
+            return {}
+        key = listing_id(adapter["source"], adapter["item_id"])
+        conn = database.connect_read_only(self.db_path)
+        try:
+            row = conn.execute("select image_hashes from listings where id = ?", [key]).fetchone()
+        except sqlite3.OperationalError:  # no listings table yet
+            row = None
+        finally:
+            conn.close()
+        entries = json.loads(row[0]) if row and row[0] else []
+        return {(e["url"], e["checksum"]): e for e in entries if e.get("url") and e.get("checksum")}
+
     async def _hash(self, item: Any, path: Path, url: str) -> dict[str, str] | None:
         """The hashes of one stored image; None (one warning line, counted) when it cannot be hashed."""
+        self.crawler.stats.inc_value("sourcefinder/images_hashed")
         async with self.slots:
             try:
                 return await run_in_thread(compute_hashes, path)

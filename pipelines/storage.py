@@ -22,6 +22,8 @@ RUN_COUNTS = {
     "errors": "log_count/ERROR",
     "pages_fetched": "sourcefinder/pages_fetched",
     "requests_resumed": "sourcefinder/requests_resumed",
+    "images_downloaded": "file_status_count/downloaded",
+    "images_hashed": "sourcefinder/images_hashed",
 }
 
 

@@ -100,3 +100,17 @@ def test_the_database_is_readable_while_a_crawl_writes(marketplace, tmp_path):
     assert process.exitcode == 0
     assert store.open_db(db_path).execute("pragma journal_mode").fetchone()[0] == "wal"
     assert reads > 10 and len(seen) > 3 and max(seen) == 110  # read many times, while the count grew
+
+
+def test_a_recrawl_neither_downloads_nor_hashes_an_unchanged_image_again(marketplace, tmp_path):
+    db_path = tmp_path / "db.sqlite"
+    spiders = demo_spiders(marketplace)
+    assert crawling.crawl(spiders, db_path, _settings(db_path)) == 0
+    first_hashes = {row["id"]: row["image_hashes"] for row in store.listings(store.open_db(db_path))}
+    assert crawling.crawl(spiders, db_path, _settings(db_path)) == 0
+    first, again = _runs(db_path)[:2], _runs(db_path)[2:]
+    assert sum(run["images_downloaded"] for run in first) >= 110
+    assert sum(run["images_downloaded"] + run["images_hashed"] for run in again) == 0
+    assert sum(run["items_stored"] for run in again) == 110
+    assert {row["id"]: row["image_hashes"] for row in store.listings(store.open_db(db_path))} == first_hashes
+    assert all(entry["checksum"] for hashes in first_hashes.values() for entry in hashes)

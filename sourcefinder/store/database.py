@@ -166,12 +166,17 @@ def save_listing(db: sqlite_utils.Database, listing: dict[str, Any]) -> Saved:
     return Saved(new=old is None, price_changed=old is not None and changed)
 
 
+def connect_read_only(path: str | Path) -> sqlite3.Connection:
+    """A read-only connection to an existing database (it never takes the write lock)."""
+    return sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, timeout=10)
+
+
 def role_counts(path: str | Path) -> dict[str, int]:
     """How many listings of each role a database holds, read-only (safe beside a running crawl)."""
     path = Path(path)
     if not path.exists():
         return {}
-    conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=10)
+    conn = connect_read_only(path)
     try:
         return dict(conn.execute("select role, count(*) from listings group by role").fetchall())
     except sqlite3.OperationalError:  # no listings table yet
