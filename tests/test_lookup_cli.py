@@ -88,6 +88,14 @@ def test_stored_url_gives_its_stored_matches_with_the_saving(demo):
         assert first["saving"] == pytest.approx(first["retail_landed"] - first["landed_cost"], abs=0.011)
 
 
+def test_stored_url_as_text(demo):
+    url = demo.retail(store.open_db(demo.db), RETAIL)["url"]
+    result = lookup(demo, url, "--limit", "1")
+    assert result.returncode == 0, result.stderr
+    assert "1 factory source" in result.stdout or "factory sources" in result.stdout
+    assert "shop" in result.stdout and "confidence" in result.stdout
+
+
 def test_photo(demo):
     assert PHOTO_SOURCE in demo.truth[PHOTO_RETAIL]
     answer = as_json(lookup(demo, str(demo.photo(PHOTO_RETAIL)), "--json"))

@@ -12,8 +12,11 @@ from rich.markup import escape
 from sourcefinder.cli.common import DbOption, app, console, err, fail
 
 
-def _money(value: float | None) -> str:
-    return "?" if value is None else f"¥{value:.2f}"
+def _money(value: float | str | None) -> str:
+    """¥12.80, a range as it is (¥8.80–12.50), ? when unknown."""
+    if value is None:
+        return "?"
+    return f"¥{value:.2f}" if isinstance(value, int | float) else f"¥{value}"
 
 
 def describe(row: dict[str, Any]) -> str:
@@ -21,15 +24,20 @@ def describe(row: dict[str, Any]) -> str:
     if row["buy_quantity"] <= 1:
         price = f"{_money(row['factory_price'])} for one piece"
     else:
-        price = f"minimum order {row['buy_quantity']}: {_money(row['outlay'])} in all ({_money(row['factory_price'])} each)"
-    shipping = {"free": "free shipping", "unknown": "shipping unknown"}.get(
-        row["shipping"], f"shipping {_money(row['shipping_fee'])}"
-    )
-    parts = [price, shipping, f"landed {_money(row['landed_cost'])} a piece"]
-    if row["saving"] is not None:
-        parts.append(
-            f"save {_money(row['saving'])} ({row['saving_pct']}%) against {_money(row['retail_price'])}"
+        price = (
+            f"minimum order {row['buy_quantity']}: {_money(row['outlay'])} in all "
+            f"({_money(row['factory_price'])} each)"
         )
+    parts = [price]
+    if row["shipping"] == "unknown":
+        parts.append("shipping unknown, so the landed cost is too")
+    else:
+        shipping = "free shipping" if row["shipping"] == "free" else f"shipping {_money(row['shipping_fee'])}"
+        parts += [shipping, f"landed {_money(row['landed_cost'])} a piece"]
+    if row["saving"] is not None:
+        parts.append(f"save {_money(row['saving'])} against {_money(row['retail_landed'])} from the shop")
+    elif row["retail_price"] is not None:
+        parts.append(f"shop price {_money(row['retail_price'])}")
     parts.append(f"confidence {row['confidence'] * 100:.0f}%")
     if row["city"]:
         parts.append(f"ships from {row['city']}")
