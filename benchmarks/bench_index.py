@@ -45,13 +45,16 @@ def main() -> None:
     )
     parser.add_argument("--factories", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument(
+        "--keep", type=Path, help="save the index here and keep it (else in a temporary folder)"
+    )
     args = parser.parse_args()
     factories, retail, _ = make_listings(args.factories, 20, args.seed, "phash")
     with tempfile.TemporaryDirectory() as tmp, Workers() as workers:
         started = time.perf_counter()
         index = FactoryIndex.build(factories, workers)
         built = time.perf_counter() - started
-        path = index.save(Path(tmp) / "factory.index")
+        path = index.save(args.keep or Path(tmp) / "factory.index")
         size = sum(f.stat().st_size for f in path.iterdir()) / 2**30
         del index
         queries = [{"title": r["title"], "image_hashes": r["image_hashes"]} for r in retail[:10]]

@@ -90,14 +90,15 @@ class ImageIndex:
     """Per hash kind, the factory listings' hashes and their mirrors (a HashMatrix) and a Hamming index over
     them, each hash owned by its listing's position."""
 
-    def __init__(self, matrices: dict[str, HashMatrix]) -> None:
+    def __init__(self, matrices: dict[str, HashMatrix], backend: str = "auto") -> None:
         self.matrices = matrices
+        self.backend = backend
         self.searchers: dict[str, HammingIndex] = {}
         self.owners: dict[str, np.ndarray] = {}
         for kind, matrix in matrices.items():
             owners, columns = np.nonzero(matrix.valid)
             if len(owners):
-                self.searchers[kind] = HammingIndex(matrix.hashes[owners, columns])
+                self.searchers[kind] = HammingIndex(matrix.hashes[owners, columns], backend=backend)
                 self.owners[kind] = owners.astype(np.int64)
 
     @classmethod
@@ -115,11 +116,12 @@ class ImageIndex:
 
     def concat(self, other: ImageIndex) -> ImageIndex:
         """This index's listings, then ``other``'s."""
-        return ImageIndex({k: HashMatrix.concat([m, other.matrices[k]]) for k, m in self.matrices.items()})
+        merged = {k: HashMatrix.concat([m, other.matrices[k]]) for k, m in self.matrices.items()}
+        return ImageIndex(merged, self.backend)
 
     def take(self, rows: np.ndarray) -> ImageIndex:
         """An index of the given listing positions, in that order."""
-        return ImageIndex({kind: matrix.take(rows) for kind, matrix in self.matrices.items()})
+        return ImageIndex({kind: matrix.take(rows) for kind, matrix in self.matrices.items()}, self.backend)
 
     def candidates(self, queries: dict[str, HashMatrix]) -> tuple[np.ndarray, np.ndarray]:
         """(query position, factory position) of every pair with a photo within the radius of IMAGE_KINDS."""

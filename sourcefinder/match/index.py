@@ -184,12 +184,13 @@ class FactoryIndex:
             return {k.removeprefix(prefix): v for k, v in parts.items() if k.startswith(prefix)}
 
         kinds = {name.split(".")[0] for name in named("images.")}
-        images = ImageIndex(
-            {
-                kind: HashMatrix(parts[f"images.{kind}.hashes"], parts[f"images.{kind}.valid"])
-                for kind in sorted(kinds)
-            }
-        )
+        matrices = {
+            kind: HashMatrix(parts[f"images.{kind}.hashes"], parts[f"images.{kind}.valid"])
+            for kind in sorted(kinds)
+        }
+        # numpy: a loaded index answers a few queries at a time, where numba's import and kernel load (1-3 s)
+        # would be most of the start-up, and faiss's threads fight the server's; the results are the same.
+        images = ImageIndex(matrices, "numpy")
         side = TitleSide(
             TitleSets.from_parts(named("sets.")), (parts["counted.counts"], parts["counted.keys"])
         )
