@@ -1,7 +1,7 @@
 """Benchmark `sourcefinder import` of a feed whose listings carry their image hashes (as another crawler's do).
 
 Writes a seeded feed of N listings (default 200,000; retail and factory, with phash/dhash hashes, tier prices,
-attributes), then times, each in a child process with its peak memory (getrusage of the children):
+attributes), then times, each in a child process with its peak memory (the child's maximum RSS, from wait4):
 1. the user's command: ``python -m sourcefinder import FEED --db DB`` (the bulk path);
 2. the baseline, same rows through a bare sqlite-utils ``insert_all`` (no normalisation, no history);
 3. the old path, one ``save_listing`` per listing, on the first ``--old`` listings (default 20,000; 0 = skip).
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -90,11 +90,14 @@ with open(sys.argv[1], encoding="utf-8") as lines:
 
 
 def timed(command: list[str]) -> tuple[float, float]:
-    """Run ``command``; its wall seconds and the peak RSS (MB) of the children so far."""
+    """Run ``command``; its wall seconds and its peak RSS in MB (``wait4``: that child and its own children)."""
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
-    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"{command[:4]} failed: {child.stderr.read().decode()[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
 
 
 def report(label: str, count: int, seconds: float, peak_mb: float) -> None:
@@ -113,7 +116,6 @@ def main() -> None:
         tmp_path = Path(tmp)
         feed = tmp_path / "feed.jsonl"
         write_feed(feed, args.listings)
-        # Peak memory is the largest child so far: the runs go from the smallest to the largest.
         seconds, peak = timed([sys.executable, "-c", BASELINE, str(feed), str(tmp_path / "base.db")])
         report("baseline: bare sqlite-utils insert_all", args.listings, seconds, peak)
         command = [sys.executable, "-m", "sourcefinder", "import", str(feed), "--db", str(tmp_path / "i.db")]

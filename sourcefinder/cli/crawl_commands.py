@@ -97,7 +97,7 @@ def import_command(
     Listings that carry their image hashes (or have no image) are saved in bulk; those whose images must be
     fetched and hashed go through the feed spider.
 
-    Example: sourcefinder import listings.jsonl --db data/sourcefinder.store.database
+    Example: sourcefinder import listings.jsonl --db data/sourcefinder.db
     """
     if not feed.is_file():
         raise fail(f"no feed file at {feed}")

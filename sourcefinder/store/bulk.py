@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from operator import itemgetter
 from typing import Any
 
 import sqlite_utils
@@ -70,8 +71,8 @@ def save_rows(db: sqlite_utils.Database, rows: list[dict[str, Any]], counts: Bul
         counts.items_updated += old is not None
         counts.prices_changed += old is not None and changed
         # A listing twice in one batch: the second sees the first as stored, as one at a time would.
-        known[row["id"]] = {**(old or {}), **row}
-        merged[row["id"]] = {**merged.get(row["id"], {}), **row}
+        known[row["id"]] = row if old is None else {**old, **row}
+        merged[row["id"]] = {**merged[row["id"]], **row} if row["id"] in merged else row
     with db.conn:
         for group in _same_columns(merged.values()):
             _insert(db, "listings", group, upsert_on="id")
@@ -103,7 +104,7 @@ def _insert(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]], u
     if upsert_on:
         updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c != upsert_on)
         sql += f" on conflict({upsert_on}) do update set {updates}"
-    db.conn.executemany(sql, [[row[c] for c in columns] for row in rows])
+    db.conn.executemany(sql, map(itemgetter(*columns), rows))
 
 
 def _same_columns(rows: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
