@@ -160,3 +160,30 @@ def test_a_wall_is_reported_as_a_wall(demo, tmp_path):
         service = Lookup(demo.db, policy=FetchPolicy(trusted=(f"127.0.0.1:{server.port}",)))
         with pytest.raises(FetchRefused, match="wall"):
             service.text(f"{server.url}/taobao/item.htm?id=123456")
+
+
+def test_the_warm_index_is_rebuilt_when_factory_listings_change(demo, tmp_path):
+    from sourcefinder.listing import normalize_listing
+
+    db_path = tmp_path / "live.db"
+    source = store.open_db(demo.db)
+    source.execute("pragma wal_checkpoint(TRUNCATE)")
+    source.close()
+    db_path.write_bytes(demo.db.read_bytes())
+    service = Lookup(db_path)
+    title = "独家测试款钛合金折叠露营勺子XJ-9981"
+    assert all(r["factory_title"] != title for r in service.text(title).results)
+    writer = store.open_db(db_path)
+    offer = {
+        "source": "demo1688",
+        "role": "factory",
+        "item_id": "9981",
+        "title": title,
+        "price": 3.5,
+        "moq": 2,
+    }
+    store.save_listing(writer, normalize_listing(offer))
+    writer.close()
+    service.refresh(wait=True)
+    first = service.text(title).results[0]
+    assert first["factory_id"] == "demo1688:9981" and first["factory_title"] == title

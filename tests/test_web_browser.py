@@ -50,10 +50,10 @@ def site(tmp_path_factory):
         yield demo, base
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, full_page: bool = False) -> None:
     if DOC_SHOTS:
         Path(DOC_SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(DOC_SHOTS) / name), full_page=True)
+        page.screenshot(path=str(Path(DOC_SHOTS) / name), full_page=full_page)
 
 
 def first_card(page) -> str:
@@ -105,7 +105,7 @@ def test_upload_a_photo_and_a_screenshot(chromium, site, tmp_path):  # noqa: F81
     assert page.locator("article.card").first.locator("img").count() == 2  # both photos side by side
     overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, "the page is wider than a phone screen"
-    shot(page, "results-phone.png")
+    shot(page, "results-phone.png", full_page=True)
     page.close()
 
 

@@ -40,6 +40,7 @@ _CHROME = (
     "优惠",
 )
 WORK_SIDE = 1600
+OCR_SIDE = 1280
 _FREE_SHIPPING = ("包邮", "免运费")
 _SHIPPING_FEE = re.compile(r"(?:运费|快递)\D{0,3}(\d+(?:\.\d{1,2})?)")
 
@@ -65,18 +66,24 @@ class OcrReader:
         self._lock = threading.Lock()
 
     def read(self, img: Image.Image) -> list[tuple[tuple[int, int, int, int], str]]:
-        """(box as left, top, right, bottom; text) of every line of text, top to bottom."""
+        """(box as left, top, right, bottom; text) of every line of text, top to bottom, in ``img``'s pixels.
+
+        Read at most OCR_SIDE pixels on the long side (a phone screenshot's text stays legible; detection time
+        grows with the area)."""
+        scale = min(1.0, OCR_SIDE / max(img.size))
+        small = img.resize((round(img.width * scale), round(img.height * scale))) if scale < 1 else img
         with self._lock:
             if self._engine is None:
                 from rapidocr_onnxruntime import RapidOCR
 
                 self._engine = RapidOCR()
             # Screenshots are upright: no text-angle classifier.
-            found, _ = self._engine(np.asarray(img.convert("RGB"))[:, :, ::-1], use_cls=False)
+            found, _ = self._engine(np.asarray(small.convert("RGB"))[:, :, ::-1], use_cls=False)
         lines = []
         for points, text, _score in found or []:
             xs, ys = [p[0] for p in points], [p[1] for p in points]
-            lines.append(((int(min(xs)), int(min(ys)), int(max(xs)), int(max(ys))), str(text)))
+            box = (min(xs) / scale, min(ys) / scale, max(xs) / scale, max(ys) / scale)
+            lines.append((tuple(int(v) for v in box), str(text)))
         return sorted(lines, key=lambda line: (line[0][1], line[0][0]))
 
 
