@@ -35,6 +35,7 @@ class HashingPipeline:
         threads = crawler.settings.getint("SOURCEFINDER_HASH_THREADS", HASH_THREADS)
         self.slots = asyncio.Semaphore(max(1, threads))
         self.db_path = crawler.settings.get("SOURCEFINDER_DB") or database.default_db_path()
+        self.reader: sqlite3.Connection | None = None  # read-only, opened when first needed
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HashingPipeline:
@@ -58,18 +59,21 @@ class HashingPipeline:
             adapter["image_phash"] = adapter.get("image_phash") or hashes[0]["phash"]
         return item
 
+    def close_spider(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+
     def _stored_hashes(self, adapter: ItemAdapter) -> dict[tuple[str, str | None], dict[str, str]]:
         """The hashes the listing's stored row holds, by (image URL, checksum)."""
         if not (adapter.get("source") and adapter.get("item_id")) or not Path(self.db_path).exists():
             return {}
+        if self.reader is None:
+            self.reader = database.connect_read_only(self.db_path)
         key = listing_id(adapter["source"], adapter["item_id"])
-        conn = database.connect_read_only(self.db_path)
         try:
-            row = conn.execute("select image_hashes from listings where id = ?", [key]).fetchone()
+            row = self.reader.execute("select image_hashes from listings where id = ?", [key]).fetchone()
         except sqlite3.OperationalError:  # no listings table yet
             row = None
-        finally:
-            conn.close()
         entries = json.loads(row[0]) if row and row[0] else []
         return {(e["url"], e["checksum"]): e for e in entries if e.get("url") and e.get("checksum")}
 

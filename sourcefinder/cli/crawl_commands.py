@@ -74,6 +74,8 @@ def crawl_command(
 ) -> None:
     """Run a spider into the database (Scrapy underneath; `scrapy crawl` from the repository works too).
 
+    A crawl that was killed half-way resumes on its next run with the same spider and arguments.
+
     Example: sourcefinder crawl retail -a start_url="https://s.taobao.com/search?q=陶瓷勺子" -a max_pages=2
     """
     settings = _pairs(setting, "-s")
