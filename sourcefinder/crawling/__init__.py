@@ -1,1 +1,1 @@
-"""Crawling: the Scrapy item and loader, middlewares (walls, cookies) and running spiders in a child process."""
+"""Crawling: the Scrapy item and loader, middlewares, resumable frontier, feed import, spiders in a child process."""
