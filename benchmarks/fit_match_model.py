@@ -38,6 +38,7 @@ from sourcefinder.match.title_side import prepare_listing  # noqa: E402
 from sourcefinder.store import database as store  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_english import load as load_english  # noqa: E402
 from fit_title_model import DATA, HARD_CONFLICTS, load_side, universes  # noqa: E402
 
 MODEL = Path(__file__).resolve().parent.parent / "sourcefinder" / "resources" / "match_model.json"
@@ -93,6 +94,19 @@ def ember_pairs(train_csv: Path = DATA / "train.csv") -> tuple[list[ScoredPairs]
         same = retail.clusters[candidates.retail] == factory.clusters[candidates.factory]
         labels.append(same & ~conflict)
     return found, np.concatenate(labels).astype(int)
+
+
+def english_pairs() -> tuple[ScoredPairs, np.ndarray]:
+    """The matcher's candidate pairs of the English fit half (Amazon as retail, every Google listing as factory;
+    titles only) and their labels; the dev half is never read here."""
+    english = load_english("fit")
+    index = FactoryIndex.build(english.factory)
+    pairs = index.evidence(english.retail)
+    labels = [
+        (english.retail[r]["id"], english.factory[f]["id"]) in english.truth
+        for r, f in zip(pairs.retail.tolist(), pairs.factory.tolist(), strict=True)
+    ]
+    return pairs, np.array(labels, dtype=int)
 
 
 def fit_monotone(x: np.ndarray, y: np.ndarray, c: float = 1.0) -> tuple[np.ndarray, float]:
@@ -170,18 +184,28 @@ def main() -> None:
     ember, y_ember = ember_pairs()
     x_ember = np.vstack([feature_matrix(pairs) for pairs in ember])
     print(f"EMBER train: {len(x_ember)} candidate pairs, {int(y_ember.sum())} true")
-    coef, intercept = fit_monotone(np.vstack([x_demo, x_ember]), np.concatenate([y_demo, y_ember]))
-    demo, real = (1 / (1 + np.exp(-(x @ coef + intercept))) for x in (x_demo, x_ember))
-    threshold, f1 = best_threshold(np.concatenate([demo, real]), np.concatenate([y_demo, y_ember]))
+    english, y_english = english_pairs()
+    x_english = feature_matrix(english)
+    print(f"English fit half: {len(x_english)} candidate pairs, {int(y_english.sum())} true")
+    x_all = np.vstack([x_demo, x_ember, x_english])
+    y_all = np.concatenate([y_demo, y_ember, y_english])
+    coef, intercept = fit_monotone(x_all, y_all)
+    demo, real, shop = (1 / (1 + np.exp(-(x @ coef + intercept))) for x in (x_demo, x_ember, x_english))
+    threshold, f1 = best_threshold(np.concatenate([demo, real, shop]), y_all)
     per_source = {
         name: round(f1_at(p, y, threshold), 4)
-        for name, p, y in (("demo", demo, y_demo), ("ember_train", real, y_ember))
+        for name, p, y in (
+            ("demo", demo, y_demo),
+            ("ember_train", real, y_ember),
+            ("english_fit", shop, y_english),
+        )
     }
     photo_only = x_demo[:, FEATURES.index("title_missing")] == 1
     fitted = {
         "about": "Logistic regression over sourcefinder.match.scoring.FEATURES; refit with benchmarks/fit_match_model.py",
         "trained_on": f"demo marketplaces, seeds {args.seeds} (default size, with their photos) and EMBER train.csv "
-        "candidate pairs (titles only), and the demo retail photos asked alone (title_missing); photo_missing <= photo_close",
+        "candidate pairs (titles only), the English fit half's candidate pairs (bench_english.py, titles only), "
+        "and the demo retail photos asked alone (title_missing); photo_missing <= photo_close",
         "features": list(FEATURES),
         "coef": [round(float(c), 4) for c in coef],
         "intercept": round(intercept, 4),
@@ -191,13 +215,14 @@ def main() -> None:
         "calibration_demo": calibration(demo, y_demo),
         "calibration_demo_photo_only": calibration(demo[photo_only], y_demo[photo_only]),
         "calibration_ember_train": calibration(real, y_ember),
+        "calibration_english_fit": calibration(shop, y_english),
     }
     MODEL.write_text(json.dumps(fitted, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     for name, coef in zip(FEATURES, fitted["coef"], strict=True):
         print(f"  {name:14s} {coef:+.3f}")
     print(f"  intercept      {fitted['intercept']:+.3f}")
     print(f"threshold {threshold} (F1 {f1:.4f} on the fit pairs; by source at it: {per_source})")
-    for source in ("demo", "demo_photo_only", "ember_train"):
+    for source in ("demo", "demo_photo_only", "ember_train", "english_fit"):
         print(f"calibration, {source}:")
         for row in fitted[f"calibration_{source}"]:
             print(

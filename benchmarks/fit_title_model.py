@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sourcefinder.match import (
     prepare,  # noqa: E402
     title_compare,  # noqa: E402
@@ -39,7 +40,7 @@ from sourcefinder.match.title_features import (  # noqa: E402
 from sourcefinder.match.title_sets import TitleSets  # noqa: E402
 
 DATA = Path("/work/shared/data/ali-title-pairs")
-RESOURCES = Path(title_text.__file__).parent / "resources"
+RESOURCES = Path(title_text.__file__).parents[1] / "resources"
 TOP_N = 20
 MIN_SIMILARITY = 0.05
 C = 1.0
@@ -158,6 +159,33 @@ def training_rows(pairs: pd.DataFrame, retail: Side, factory: Side) -> Rows:
     return Rows(features, np.array(labels), np.array(mined), truth)
 
 
+def english_rows() -> tuple[PairFeatures, np.ndarray]:
+    """The English fit half (Amazon listings as retail, every Google listing as factory): its true pairs and the
+    candidates the title index finds, with their labels (the dev half is never read here)."""
+    from bench_english import load
+
+    english = load("fit")
+    retail = [prepare.prepare(r["title"], r["attributes"]) for r in english.retail]
+    factory = [prepare.prepare(f["title"], f["attributes"]) for f in english.factory]
+    r_pos = {r["id"]: k for k, r in enumerate(english.retail)}
+    f_pos = {f["id"]: k for k, f in enumerate(english.factory)}
+    pairs = {(r_pos[r], f_pos[f]) for r, f in english.truth}
+    found = title_index.TitleIndex.of_texts([i.index_text for i in factory]).candidates(
+        [i.index_text for i in retail], top_n=TOP_N, min_similarity=MIN_SIMILARITY
+    )
+    pairs |= {(i, j) for i, j, _ in found}
+    ri, fi = (np.array(side) for side in zip(*sorted(pairs), strict=True))
+    labels = np.array(
+        [
+            (english.retail[i]["id"], english.factory[j]["id"]) in english.truth
+            for i, j in zip(ri, fi, strict=True)
+        ]
+    )
+    factory_sets = TitleSets.of(factory)
+    features = pair_features(TitleSets.of(retail, factory_sets.vocabulary), factory_sets, ri, fi)
+    return features, labels
+
+
 def model_features(rows: Rows) -> list[str]:
     """The evidence features plus the most common per-key attribute agreements."""
     shared = np.asarray(rows.features.shared_keys.sum(axis=0)).ravel()
@@ -174,19 +202,21 @@ def fit(train_csv: Path = DATA / "train.csv") -> dict:
     pairs = pd.read_csv(train_csv)
     rows = training_rows(pairs, load_side(pairs, "left"), load_side(pairs, "right"))
     names = model_features(rows)
-    x = rows.features.matrix(names)
     hard = (rows.features.matrix(HARD_CONFLICTS) > 0).any(axis=1)
-    labels = rows.same_cluster & ~hard
+    english, english_labels = english_rows()
+    x = np.vstack([rows.features.matrix(names), english.matrix(names)])
+    labels = np.concatenate([rows.same_cluster & ~hard, english_labels])
     scaler = StandardScaler().fit(x)
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
     model = LogisticRegression(C=C, max_iter=5000).fit((x - scaler.mean_) / scale, labels)
 
-    probabilities = model.predict_proba((x[rows.mined] - scaler.mean_) / scale)[:, 1]
+    probabilities = model.predict_proba((x[: len(rows.mined)][rows.mined] - scaler.mean_) / scale)[:, 1]
     threshold, f1 = best_threshold(probabilities, rows.same_cluster[rows.mined], rows.truth)
     return {
         "about": "Logistic regression on title_features.pair_features; refit with benchmarks/fit_title_model.py.",
         "trained_on": f"{train_csv.name}: {len(pairs)} pairs + candidates in {FOLDS} universes "
-        f"(top {TOP_N}, cosine >= {MIN_SIMILARITY})",
+        f"(top {TOP_N}, cosine >= {MIN_SIMILARITY}); the English fit half (bench_english.py): its true pairs "
+        f"+ its top {TOP_N} candidates among all Google listings ({len(english_labels)} rows)",
         "rows": len(labels),
         "positives": int(labels.sum()),
         "features": names,

@@ -9,7 +9,7 @@ import typer
 
 from sourcefinder.cli.common import DbOption, MinConfidence, app, console, fail
 from sourcefinder.match.database import match_database
-from sourcefinder.match.evaluation import read_truth, score_pairs, stored_pairs
+from sourcefinder.match.evaluation import best_source_scores, read_truth, score_pairs, stored_pairs
 from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE
 from sourcefinder.match.workers import Workers
 from sourcefinder.store import database as store
@@ -41,7 +41,8 @@ def evaluate_command(
     db: DbOption,
     min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
 ) -> None:
-    """Precision, recall and F1 of the stored matches against the true pairs.
+    """Precision, recall and F1 of the stored matches against the true pairs: best source (precision over the
+    pairs reported, recall over the retail listings that have a true source) and every pair.
 
     Example: sourcefinder evaluate data/demo-marketplace/ground_truth.csv
     """
@@ -49,9 +50,11 @@ def evaluate_command(
         wanted = read_truth(truth)
     except (OSError, ValueError) as exc:
         raise fail(str(exc)) from exc
-    scores = score_pairs(stored_pairs(store.open_db(db), min_confidence), wanted)
+    found = stored_pairs(store.open_db(db), min_confidence)
+    console.print(f"best source: {best_source_scores(found, wanted).line()}", highlight=False)
+    scores = score_pairs(found, wanted)
     console.print(
-        f"precision {scores.precision:.3f}  recall {scores.recall:.3f}  F1 {scores.f1:.3f}  "
+        f"every pair:  precision {scores.precision:.3f}  recall {scores.recall:.3f}  F1 {scores.f1:.3f}  "
         f"(true positives {scores.true_positives}, false positives {scores.false_positives}, "
         f"missed {scores.false_negatives})",
         highlight=False,

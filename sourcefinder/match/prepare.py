@@ -19,6 +19,7 @@ from sourcefinder.match.title_text import (
     value_colours,
     word_list,
 )
+from sourcefinder.match.title_words import ORDINAL, english_facts
 from sourcefinder.match.units import Quantity, find_letter_sizes, find_quantities
 
 # Attribute keys that carry a fact the title rules also read.
@@ -96,8 +97,10 @@ def parse_pv_pairs(pv_pairs: str | None) -> dict[str, str]:
 
 
 def _all_quantities(text: str) -> list[Quantity]:
-    """The quantities and letter sizes of a normalised text."""
-    return [*find_quantities(text), *find_letter_sizes(text)]
+    """The quantities and letter sizes of a normalised text, then its English facts (counts, versions, platform
+    and edition words, ordinals: title_words)."""
+    found = [*find_quantities(text), *find_letter_sizes(text)]
+    return found + english_facts(text, [q.span for q in found])
 
 
 @lru_cache(maxsize=1 << 16)
@@ -117,6 +120,8 @@ def _quantities(
     quantities: dict[str, set[str]] = {}
     surfaces: dict[str, str] = {}
     for q in found:
+        if q.dimension == ORDINAL:
+            continue
         quantities.setdefault(q.dimension, set()).add(q.value)
         surfaces.setdefault(q.value, q.surface)
     return quantities, surfaces

@@ -16,6 +16,7 @@ IDENTIFIER_KEYS = ("gtin", "gtin8", "gtin12", "gtin13", "gtin14", "ean", "upc", 
 FEATURES = (
     "title_logit",
     "title_gap",
+    "title_lead",
     "title_cosine",
     "photo_close",
     "photo_near",
@@ -111,6 +112,24 @@ def _group_best(
     return best[group]
 
 
+def _lead(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+    """Each value's margin over the best other value of its group, clipped to +-10 and divided by 5: positive
+    for a group's clear best, 0 for a tie, negative for the rest (an identical item rarely has rivals that
+    score as well as it does)."""
+    best = _group_best(values, group, groups, np.maximum, -99.0)
+    first = np.full(groups, -1)
+    order = np.lexsort((-values, group))
+    starts = np.r_[True, group[order][1:] != group[order][:-1]] if len(order) else np.zeros(0, bool)
+    first[group[order][starts]] = order[starts]
+    rest = values.copy()
+    rest[first[first >= 0]] = -99.0
+    second = _group_best(rest, group, groups, np.maximum, -99.0)
+    is_first = np.zeros(len(values), bool)
+    is_first[first[first >= 0]] = True
+    other = np.where(is_first, second, best)
+    return np.clip(values - other, -10.0, 10.0) / 5
+
+
 def _photo_features(photo: np.ndarray, group: np.ndarray, groups: int) -> list[np.ndarray]:
     """photo_close, photo_near, photo_far, photo_missing, photo_gap from the best distances (-1: none)."""
     known = photo >= 0
@@ -137,6 +156,7 @@ def feature_matrix(pairs: ScoredPairs) -> np.ndarray:
     columns = [
         title,
         np.where(known, np.minimum(best_title - title, 10.0) / 5, 0.0),
+        np.where(known, _lead(np.where(known, title, -99.0), group, groups), 0.0),
         np.where(known, np.asarray(pairs.title_cosine, float), 0.0),
         *_photo_features(pairs.photo.astype(float), group, groups),
         (~known).astype(float),

@@ -23,7 +23,11 @@ if TYPE_CHECKING:
 
 # Quantity dimensions that are clothing and shoe sizes (their own features); the others are quantities.
 from sourcefinder.match.title_sets import SIZE_DIMENSIONS, TitleSets
+from sourcefinder.match.title_words import WORD_DIMENSIONS
 
+# Features read again for titles in Latin script (English shop titles: words, not characters, carry the item),
+# so that one model weighs them apart from Chinese titles: latin*<feature> = latin share x feature.
+LATIN_READ = ("ratio", "token_jaccard", "bigram_jaccard", "model_agree", "model_conflict", "brand_agree")
 FEATURES = (
     "ratio",
     "token_jaccard",
@@ -41,6 +45,9 @@ FEATURES = (
     "model_conflict",
     "brand_agree",
     "brand_conflict",
+    *(f"{dim}_{side}" for dim in WORD_DIMENSIONS for side in ("agree", "conflict")),
+    "latin",
+    *(f"latin*{name}" for name in LATIN_READ),
 )
 ATTRIBUTE_PREFIX = "attr="
 
@@ -61,6 +68,23 @@ def _groups_met(met: sparse.csr_matrix, group_of: np.ndarray, n_groups: int) -> 
     return sparse.csr_matrix(
         (np.ones(len(keys), np.float32), (keys // n_groups, keys % n_groups)), shape=(met.shape[0], n_groups)
     )
+
+
+def latin_share(text: str) -> float:
+    """The share of a text's non-space characters that are ASCII."""
+    compact = text.replace(" ", "")
+    return sum(c.isascii() for c in compact) / len(compact) if compact else 0.0
+
+
+def _latin(left: TitleSets, right: TitleSets, ai: np.ndarray, bi: np.ndarray) -> np.ndarray:
+    """The smaller latin_share of the two titles of each pair (each title read once)."""
+
+    def shares(sets: TitleSets, positions: np.ndarray) -> np.ndarray:
+        unique, inverse = np.unique(positions, return_inverse=True)
+        values = np.fromiter((latin_share(sets.texts[k]) for k in unique.tolist()), float, len(unique))
+        return values[inverse]
+
+    return np.minimum(shares(left, ai), shares(right, bi)) if len(ai) else np.zeros(0)
 
 
 def _jaccard(shared: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -175,16 +199,31 @@ def pair_features(left: TitleSets, right: TitleSets, ai: np.ndarray, bi: np.ndar
     attr_different = attr_shared - attr_equal
     # Quantities: per dimension both name, agree when a value meets.
     dims = vocabulary["dimensions"]
-    is_size = np.isin(np.asarray(dims, dtype=object), SIZE_DIMENSIONS)
     shared_dims = _met(left.rows["dimensions"], right.rows["dimensions"], ai, bi)
     met_dims = _groups_met(
         _met(left.rows["quantities"], right.rows["quantities"], ai, bi),
         right.key_columns["quantities"],
         len(dims),
     )
-    size_shared = np.asarray(shared_dims @ is_size.astype(float)).ravel()
-    size_met = np.asarray(met_dims @ is_size.astype(float)).ravel()
-    quantity_shared, quantity_met = _count(shared_dims) - size_shared, _count(met_dims) - size_met
+    named = np.asarray(dims, dtype=object)
+
+    def in_dimensions(matrix: sparse.csr_matrix, chosen: Sequence[str]) -> np.ndarray:
+        return np.asarray(matrix @ np.isin(named, chosen).astype(float)).ravel()
+
+    size_shared, size_met = (
+        in_dimensions(shared_dims, SIZE_DIMENSIONS),
+        in_dimensions(met_dims, SIZE_DIMENSIONS),
+    )
+    words = {}
+    for dim in WORD_DIMENSIONS:
+        shared, met = in_dimensions(shared_dims, (dim,)), in_dimensions(met_dims, (dim,))
+        words[f"{dim}_agree"], words[f"{dim}_conflict"] = met, shared - met
+    words_shared, words_met = (
+        in_dimensions(shared_dims, WORD_DIMENSIONS),
+        in_dimensions(met_dims, WORD_DIMENSIONS),
+    )
+    quantity_shared = _count(shared_dims) - size_shared - words_shared
+    quantity_met = _count(met_dims) - size_met - words_met
     colour_agree, colour_conflict = _agree_conflict(overlap("colours") > 0, *sizes("colours"))
     brand_agree, brand_conflict = _agree_conflict(overlap("brands") > 0, *sizes("brands"))
     model_agree, model_conflict = _agree_conflict(_models_meet(left, right, ai, bi), *sizes("models"))
@@ -207,7 +246,10 @@ def pair_features(left: TitleSets, right: TitleSets, ai: np.ndarray, bi: np.ndar
         "model_conflict": model_conflict,
         "brand_agree": brand_agree,
         "brand_conflict": brand_conflict,
+        **words,
     }
+    columns["latin"] = _latin(left, right, ai, bi)
+    columns |= {f"latin*{name}": columns["latin"] * columns[name] for name in LATIN_READ}
     matrix = np.column_stack([np.asarray(columns[name], float) for name in FEATURES]).reshape(
         n, len(FEATURES)
     )

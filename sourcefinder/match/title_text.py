@@ -130,6 +130,7 @@ def _userdict_words() -> list[str]:
 
 # --- normalisation ---------------------------------------------------------------------------------------
 
+_POSSESSIVE = re.compile(r"(?<=[a-z])['’]s(?![a-z])")  # disney's -> disneys, never a size S
 _PUNCT = re.compile(r"[^\w.*×\-/+%]+|_")
 _MODEL = re.compile(r"(?=[a-z0-9])(?<![a-z0-9])[a-z0-9]+(?:-[a-z0-9]+)*(?![a-z0-9])")
 
@@ -137,7 +138,7 @@ _MODEL = re.compile(r"(?=[a-z0-9])(?<![a-z0-9])[a-z0-9]+(?:-[a-z0-9]+)*(?![a-z0-
 def normalize(text: str) -> str:
     """NFKC (full-width to half-width), traditional to simplified, lowercase, marketing words and punctuation out."""
     text = unicodedata.normalize("NFKC", text or "")
-    text = _simplified(text).lower()
+    text = _POSSESSIVE.sub("s", _simplified(text).lower())
     text = _marketing().sub(" ", text)
     return " ".join(_PUNCT.sub(" ", text).split())
 
@@ -180,13 +181,21 @@ _GLUED = re.compile(
 )
 
 
+_LETTER_LED = re.compile(r"[a-z]{2,}-?[a-z]*\d")
+
+
 @lru_cache(maxsize=1 << 16)
 def _is_model(code: str) -> bool:
     """A letter+digit code once glued quantities and materials are cut out (codes repeat: cached)."""
-    rest = _GLUED.sub("", code.lower())
-    has_letter = any(c.isalpha() for c in rest)
-    has_digit = any(c.isdigit() for c in rest)
-    return has_letter and has_digit and code not in _model_stopwords()
+    code = code.lower()
+    if code in _model_stopwords() or not (any(c.isalpha() for c in code) and any(c.isdigit() for c in code)):
+        return False
+    rest = _GLUED.sub("", code)
+    if any(c.isalpha() for c in rest) and any(c.isdigit() for c in rest):
+        return True
+    # A code led by two or more letters of its own (NN-SN667W, NNSN667WH) is a model even though a quantity
+    # is glued inside it (667W).
+    return _LETTER_LED.match(code) is not None and not _GLUED.match(code)
 
 
 def _model_key(code: str) -> str:
