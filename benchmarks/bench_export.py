@@ -1,23 +1,28 @@
 """Benchmark `sourcefinder export` of many matched pairs: time and peak memory, beside plain baselines.
 
 Builds a seeded database of N matched pairs (default 200,000: N retail and N/4 factory listings, each retail
-listing matched to one factory offer; tiers, MOQs, known, free and unknown shipping, 一件代发 badges), then
-times, each in a child process with its own peak memory (os.wait4's rusage):
+listing matched to one factory offer; tiers, MOQs, known, free and unknown shipping, 一件代发 badges) in a
+spawned process (so that the measured children do not inherit a large parent), then times, each in a child
+process with its own peak memory and CPU time (os.wait4's rusage):
 1. the user's command: ``python -m sourcefinder export OUT.csv --db DB --min-confidence 0`` (priced, streamed);
 2. the same command to .jsonl and to .xlsx;
 3. baseline A, the raw join dumped by the sqlite3 shell (no pricing: the floor of reading and writing);
 4. baseline B, the same join read whole into pandas and written with ``to_csv`` (everything in memory).
 
-Run from the repository root: python -m benchmarks.bench_export [--pairs 200000] [--skip-xlsx]
+Run from the repository root:
+    python -m benchmarks.bench_export [--pairs 200000] [--formats csv,jsonl,xlsx] [--keep DB]
+``--keep DB`` builds the database at DB, or reuses it when it exists.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -104,8 +109,8 @@ def build_db(path: Path, pairs: int) -> None:
     database.close()
 
 
-def measure(command: list[str], stdout: Path | None = None) -> tuple[float, float]:
-    """(wall seconds, peak resident MB) of one child process."""
+def measure(command: list[str], stdout: Path | None = None) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak resident MB) of one child process."""
     started = time.perf_counter()
     out = stdout.open("wb") if stdout else subprocess.DEVNULL
     try:
@@ -117,40 +122,33 @@ def measure(command: list[str], stdout: Path | None = None) -> tuple[float, floa
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(command)}: {process.stderr.read().decode()[-500:]}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=200_000)
-    parser.add_argument("--skip-xlsx", action="store_true")
+    parser.add_argument("--formats", default="csv,jsonl,xlsx", help="comma-separated: csv, jsonl, xlsx")
+    parser.add_argument("--keep", type=Path, help="build the database here (or reuse it) and keep it")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-export-") as folder:
         root = Path(folder)
-        db = root / "pairs.db"
-        started = time.perf_counter()
-        build_db(db, args.pairs)
-        print(f"{args.pairs:,} matched pairs built in {time.perf_counter() - started:.1f} s")
-        export = [sys.executable, "-m", "sourcefinder", "export"]
-        runs = [
-            (
-                "sourcefinder export .csv",
-                [*export, str(root / "out.csv"), "--db", str(db), "--min-confidence", "0"],
-                None,
-            )
-        ]
-        runs.append(
-            (
-                "sourcefinder export .jsonl",
-                [*export, str(root / "o.jsonl"), "--db", str(db), "--min-confidence", "0"],
-                None,
-            )
-        )
-        if not args.skip_xlsx:
+        db = args.keep or root / "pairs.db"
+        if not db.exists():
+            started = time.perf_counter()
+            builder = multiprocessing.get_context("spawn").Process(target=build_db, args=(db, args.pairs))
+            builder.start()
+            builder.join()
+            print(f"{args.pairs:,} matched pairs built in {time.perf_counter() - started:.1f} s")
+        (pairs,) = sqlite3.connect(db).execute("select count(*) from matches").fetchone()
+        print(f"{pairs:,} matched pairs in {db}")
+        runs = []
+        for extension in args.formats.split(","):
+            command = [sys.executable, "-m", "sourcefinder", "export", str(root / f"out.{extension}")]
             runs.append(
                 (
-                    "sourcefinder export .xlsx",
-                    [*export, str(root / "o.xlsx"), "--db", str(db), "--min-confidence", "0"],
+                    f"sourcefinder export .{extension}",
+                    [*command, "--db", str(db), "--min-confidence", "0"],
                     None,
                 )
             )
@@ -169,10 +167,10 @@ def main() -> None:
                 None,
             )
         )
-        print(f"{'command':40} {'wall s':>8} {'peak MB':>8}")
+        print(f"{'command':40} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
         for name, command, stdout in runs:
-            seconds, peak = measure(command, stdout)
-            print(f"{name:40} {seconds:8.1f} {peak:8.0f}")
+            seconds, cpu, peak = measure(command, stdout)
+            print(f"{name:40} {seconds:8.1f} {cpu:8.1f} {peak:8.0f}", flush=True)
 
 
 if __name__ == "__main__":
