@@ -114,3 +114,21 @@ def test_a_recrawl_neither_downloads_nor_hashes_an_unchanged_image_again(marketp
     assert sum(run["items_stored"] for run in again) == 110
     assert {row["id"]: row["image_hashes"] for row in store.listings(store.open_db(db_path))} == first_hashes
     assert all(entry["checksum"] for hashes in first_hashes.values() for entry in hashes)
+
+
+def test_a_request_that_cannot_be_saved_runs_untracked(tmp_path):
+    from scrapy import Request, Spider
+    from scrapy.utils.test import get_crawler
+
+    from sourcefinder.crawling.resume import FRONTIER_META, CommittedRequests, ensure_frontier
+
+    crawler = get_crawler(Spider, {"SOURCEFINDER_DB": str(tmp_path / "f.db")})
+    crawler.spider = Spider("plain")
+    middleware = CommittedRequests.from_crawler(crawler)
+    middleware.db = store.open_db(tmp_path / "f.db")
+    ensure_frontier(middleware.db)
+    kept = middleware._record(Request("https://shop.example/a", callback=crawler.spider.parse))
+    untracked = middleware._record(Request("https://shop.example/b", callback=lambda response: None))
+    assert FRONTIER_META in kept.meta and FRONTIER_META not in untracked.meta
+    assert middleware.db["crawl_frontier"].count == 1
+    assert crawler.stats.get_value("sourcefinder/requests_not_resumable") == 1

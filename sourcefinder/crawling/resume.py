@@ -150,10 +150,17 @@ class CommittedRequests:
         return self.crawler.request_fingerprinter.fingerprint(request).hex()
 
     def _record(self, request: Request) -> Request:
-        """Write a request to the frontier as pending (once) and tag it with its fingerprint."""
+        """Write a request to the frontier as pending (once) and tag it with its fingerprint.
+
+        A request that cannot be written (a callback that is not a spider method) runs untracked."""
         key = self._fingerprint(request)
+        try:
+            blob = pickle.dumps(request.to_dict(spider=self.crawler.spider), protocol=5)
+        except (ValueError, TypeError, pickle.PicklingError) as exc:
+            self.crawler.stats.inc_value("sourcefinder/requests_not_resumable")
+            logger.debug(f"{request.url} is not resumable: {exc}")
+            return request
         request.meta[FRONTIER_META] = key
-        blob = pickle.dumps(request.to_dict(spider=self.crawler.spider), protocol=5)
         with self.db.conn:
             self.db.execute(
                 "insert or ignore into crawl_frontier (job, fingerprint, request, done) values (?, ?, ?, 0)",
