@@ -16,6 +16,7 @@ from PIL import Image
 
 from sourcefinder.browse.plugin import first_url, photo_cell
 from sourcefinder.store import database as store
+from tests.dealsdb import store_pairs
 
 SHOP_PHOTO = "https://img.example/r1.jpg"
 
@@ -37,13 +38,13 @@ def browse_db(tmp_path, make_listing):
         make_listing("tile", role="factory", price=10.0, shipping_fee=5, location="广东 佛山"),
         make_listing("tile_nofee", role="factory", price=6.0, location="广东 佛山"),
     ]
-    for listing in listings:
-        store.save_listing(database, listing)
-    pairs = [("r1", "sheets"), ("r1", "sheets_bulk"), ("r2", "tile"), ("r2", "tile_nofee")]
-    rows = [
-        {"retail_id": f"demotaobao:{r}", "factory_id": f"demo1688:{f}", "confidence": 0.9} for r, f in pairs
+    pairs = [
+        ("r1", "sheets", 0.9),
+        ("r1", "sheets_bulk", 0.9),
+        ("r2", "tile", 0.9),
+        ("r2", "tile_nofee", 0.9),
     ]
-    store.replace_matches(database, [], rows)
+    store_pairs(database, listings, pairs)
     database.close()
     return tmp_path / "shop.db"
 

@@ -14,6 +14,7 @@ from sourcefinder.deals.columns import DEAL_COLUMNS
 from sourcefinder.export import neutralise_formula, write_csv
 from sourcefinder.export.writers import markdown_text
 from sourcefinder.store import database as store
+from tests.dealsdb import store_pairs
 
 FORMULA_TITLE = '=HYPERLINK("http://x","y")'
 runner = CliRunner()
@@ -52,21 +53,11 @@ def deals_db(tmp_path, make_listing):
         ),
         make_listing("tile", role="factory", price=12.0, location="广东 佛山"),
     ]
-    for listing in listings:
-        store.save_listing(database, listing)
-    pairs = [("r1", "spoon", 0.95), ("r2", "sheets", 0.9), ("r2", "sheets_bulk", 0.85), ("r3", "tile", 0.7)]
-    for retail, factory, confidence in pairs:
-        store.replace_matches(
-            database,
-            [],
-            [
-                {
-                    "retail_id": f"demotaobao:{retail}",
-                    "factory_id": f"demo1688:{factory}",
-                    "confidence": confidence,
-                }
-            ],
-        )
+    store_pairs(
+        database,
+        listings,
+        [("r1", "spoon", 0.95), ("r2", "sheets", 0.9), ("r2", "sheets_bulk", 0.85), ("r3", "tile", 0.7)],
+    )
     database.close()
     return tmp_path / "deals.db"
 

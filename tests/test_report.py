@@ -13,6 +13,7 @@ from sourcefinder.cli import app
 from sourcefinder.report.images import thumbnail_uri
 from sourcefinder.store import database as store
 from tests.browser import DESKTOP, chromium  # noqa: F401  (the session's headless Chromium fixture)
+from tests.dealsdb import store_pairs
 
 runner = CliRunner()
 EVIL_TITLE = '<script>alert("x")</script> 纯棉四件套 $a$'
@@ -65,22 +66,12 @@ def report_db(tmp_path, make_listing):
         make_listing("tile_bulk", role="factory", price=8.0, moq=100, shipping_fee=50, location="广东 佛山"),
         make_listing("spoon", role="factory", price=4.0, shipping_fee=3, location="广东 潮州"),
     ]
-    for listing in listings:
-        store.save_listing(database, listing)
+    store_pairs(
+        database,
+        listings,
+        [("r1", "sheets", 0.95), ("r2", "tile", 0.9), ("r2", "tile_bulk", 0.9), ("r3", "spoon", 0.8)],
+    )
     store.save_listing(database, {**listings[0], "price": 79.0, "crawled_at": "2026-12-02T00:00:00+00:00"})
-    pairs = [("r1", "sheets", 0.95), ("r2", "tile", 0.9), ("r2", "tile_bulk", 0.9), ("r3", "spoon", 0.8)]
-    for retail, factory, confidence in pairs:
-        store.replace_matches(
-            database,
-            [],
-            [
-                {
-                    "retail_id": f"demotaobao:{retail}",
-                    "factory_id": f"demo1688:{factory}",
-                    "confidence": confidence,
-                }
-            ],
-        )
     database.close()
     return tmp_path / "report.db"
 
