@@ -52,7 +52,10 @@ def main() -> None:
     factories, retail, _ = make_listings(args.factories, 20, args.seed, "phash")
     with tempfile.TemporaryDirectory() as tmp, Workers() as workers:
         started = time.perf_counter()
-        index = FactoryIndex.build(factories, workers)
+        step = args.chunk or len(factories)
+        index = FactoryIndex.build(factories[:step], workers)
+        for start in range(step, len(factories), step):
+            index.add(factories[start : start + step], workers)
         built = time.perf_counter() - started
         path = index.save(args.keep or Path(tmp) / "factory.index")
         size = sum(f.stat().st_size for f in path.iterdir()) / 2**30
