@@ -7,9 +7,11 @@ import json
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -64,6 +66,7 @@ def get_json(url: str):
 def datasette(browse_db):
     """``sourcefinder browse`` in a child process on a free port; its base URL; stopped afterwards."""
     port = free_port()
+    before = set(Path(tempfile.gettempdir()).glob("sourcefinder-browse-*"))
     process = subprocess.Popen(
         [sys.executable, "-m", "sourcefinder", "browse", "--db", str(browse_db), "--port", str(port)],
         stdout=subprocess.PIPE,
@@ -80,9 +83,12 @@ def datasette(browse_db):
                 process.kill()
                 pytest.fail("browse did not start: " + process.stdout.read().decode(errors="replace"))
             time.sleep(0.3)
+    assert set(Path(tempfile.gettempdir()).glob("sourcefinder-browse-*")) - before  # its priced deals
     yield base
     process.terminate()
-    process.wait(timeout=20)
+    assert process.wait(timeout=20) == 0
+    # The priced-deals folder of this server is gone with it.
+    assert not (set(Path(tempfile.gettempdir()).glob("sourcefinder-browse-*")) - before)
 
 
 def test_canned_best_one_piece_deals_as_json(datasette):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sqlite3
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -60,6 +62,8 @@ def serve(database: Path, host: str, port: int, images_dir: Path, min_confidence
     import uvicorn
     from datasette.cli import run_sync
 
+    # uvicorn stops gracefully on SIGTERM, then raises it again: exit through Python so the folder is removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with tempfile.TemporaryDirectory(prefix="sourcefinder-browse-") as folder:
         datasette = make_datasette(database, Path(folder), images_dir, min_confidence)
         run_sync(datasette.invoke_startup)
