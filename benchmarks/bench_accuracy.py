@@ -1,4 +1,5 @@
-"""Match quality, measured: the demo marketplace (seed 7, never used for fitting) and the real Taobao title pairs.
+"""Match quality, measured: the demo marketplace (seed 7, never used for fitting), the real Taobao title pairs
+(bench_titles.py) and the English shop titles' dev half (bench_english.py).
 
 Prints precision, recall and F1 at the default threshold next to the plain baseline (TF-IDF title cosine alone,
 with its best possible threshold chosen on the same data), and a calibration table: how often a pair predicted
@@ -21,7 +22,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sourcefinder.demo.job import crawl_demo  # noqa: E402
 from sourcefinder.match import title_compare  # noqa: E402
-from sourcefinder.match.evaluation import read_truth, score_pairs  # noqa: E402
+from sourcefinder.match.evaluation import (  # noqa: E402
+    best_source_scores,
+    calibration,
+    calibration_lines,
+    read_truth,
+    score_pairs,
+)
 from sourcefinder.match.index import (  # noqa: E402
     DEFAULT_MIN_CONFIDENCE,
     DEFAULT_TITLE_TOP_N,
@@ -32,19 +39,6 @@ from sourcefinder.match.title_side import prepare_listing  # noqa: E402
 from sourcefinder.store import database as store  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-
-
-def calibration_rows(probabilities: np.ndarray, labels: np.ndarray) -> list[str]:
-    """One line per probability bin: pairs, mean predicted probability, observed share of true pairs."""
-    lines = []
-    for low in np.arange(0.0, 1.0, 0.1):
-        inside = (probabilities >= low) & ((probabilities < low + 0.1) | (low >= 0.9))
-        if inside.any():
-            lines.append(
-                f"  {low:.1f}-{low + 0.1:.1f}  pairs {int(inside.sum()):6d}  "
-                f"mean p {probabilities[inside].mean():.3f}  observed {labels[inside].mean():.3f}"
-            )
-    return lines
 
 
 def best_cosine_f1(cosines: np.ndarray, labels: np.ndarray, total_true: int) -> tuple[float, float]:
@@ -95,8 +89,10 @@ def demo_report(workdir: Path, size: str) -> None:
         f"  sourcefinder at the default threshold {DEFAULT_MIN_CONFIDENCE}: precision {ours.precision:.3f}, "
         f"recall {ours.recall:.3f}, F1 {ours.f1:.3f}   target F1 >= 0.97: {'PASS' if ours.f1 >= 0.97 else 'FAIL'}"
     )
+    reported = {pair for pair, p in zip(ids, probabilities, strict=True) if p >= DEFAULT_MIN_CONFIDENCE}
+    print(f"  sourcefinder, best-source metric (issue 14): {best_source_scores(reported, truth).line()}")
     print("  calibration (demo candidates):")
-    print("\n".join(calibration_rows(probabilities, labels)))
+    print("\n".join(calibration_lines(calibration(probabilities.tolist(), labels.astype(bool).tolist()))))
 
 
 def main() -> None:
@@ -109,6 +105,7 @@ def main() -> None:
     demo_report(args.workdir, args.size)
     print("real Taobao title pairs (val.csv), titles only:")
     subprocess.run([sys.executable, str(HERE / "bench_titles.py")], check=True)
+    subprocess.run([sys.executable, str(HERE / "bench_english.py")], check=True)
 
 
 if __name__ == "__main__":

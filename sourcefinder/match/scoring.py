@@ -115,7 +115,7 @@ def _group_best(
 def _lead(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
     """Each value's margin over the best other value of its group, clipped to +-10 and divided by 5: positive
     for a group's clear best, 0 for a tie, negative for the rest (an identical item rarely has rivals that
-    score as well as it does)."""
+    score as well as it does); 0 for a group's only value."""
     best = _group_best(values, group, groups, np.maximum, -99.0)
     first = np.full(groups, -1)
     order = np.lexsort((-values, group))
@@ -127,7 +127,8 @@ def _lead(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
     is_first = np.zeros(len(values), bool)
     is_first[first[first >= 0]] = True
     other = np.where(is_first, second, best)
-    return np.clip(values - other, -10.0, 10.0) / 5
+    # a lone candidate has no rival to be measured against: 0 (a missing comparison counts neither way)
+    return np.where(other <= -99.0, 0.0, np.clip(values - other, -10.0, 10.0) / 5)
 
 
 def _photo_features(photo: np.ndarray, group: np.ndarray, groups: int) -> list[np.ndarray]:

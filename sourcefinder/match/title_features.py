@@ -25,13 +25,14 @@ if TYPE_CHECKING:
 from sourcefinder.match.title_sets import SIZE_DIMENSIONS, TitleSets
 from sourcefinder.match.title_words import WORD_DIMENSIONS
 
-# Features read again for titles in Latin script (English shop titles: words, not characters, carry the item),
-# so that one model weighs them apart from Chinese titles: latin*<feature> = latin share x feature.
-LATIN_READ = ("ratio", "token_jaccard", "bigram_jaccard", "model_agree", "model_conflict", "brand_agree")
-FEATURES = (
+BASE_FEATURES = (
     "ratio",
     "token_jaccard",
     "bigram_jaccard",
+    "token_contained",
+    "bigram_contained",
+    "token_idf_jaccard",
+    "token_idf_contained",
     "attr_equal_share",
     "attr_shared_log",
     "attr_different_log",
@@ -46,9 +47,10 @@ FEATURES = (
     "brand_agree",
     "brand_conflict",
     *(f"{dim}_{side}" for dim in WORD_DIMENSIONS for side in ("agree", "conflict")),
-    "latin",
-    *(f"latin*{name}" for name in LATIN_READ),
 )
+# Every feature read again for titles in Latin script (English shop titles: words, not characters, carry the
+# item), so that one model weighs them apart from Chinese titles: latin*<feature> = latin share x feature.
+FEATURES = (*BASE_FEATURES, "latin", *(f"latin*{name}" for name in BASE_FEATURES))
 ATTRIBUTE_PREFIX = "attr="
 
 
@@ -91,6 +93,33 @@ def _jaccard(shared: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """|A n B| / |A u B|, 0 when either side is empty."""
     union = a + b - shared
     return np.where((a > 0) & (b > 0), shared / np.maximum(union, 1), 0.0)
+
+
+def _contained(shared: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """|A n B| / min(|A|, |B|): how much of the shorter title the longer one holds (a Google title is often an
+    Amazon title with the maker, a catalogue number and the platform around it); 0 when either is empty."""
+    return np.where((a > 0) & (b > 0), shared / np.maximum(np.minimum(a, b), 1), 0.0)
+
+
+def _idf_overlaps(
+    left: TitleSets, right: TitleSets, ai: np.ndarray, bi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(weighted Jaccard, weighted containment) of the pairs' tokens, each token weighed by its inverse document
+    frequency on the right (factory) side: a rare word shared (nonprofits, spanish) says more than a common one
+    (software, edition). A left token unknown on the right weighs as much as the rarest."""
+    n = max(len(right), 1)
+    df = np.asarray(right.rows["tokens"].sum(axis=0)).ravel()
+    idf = np.log((n + 1) / (df + 1)) + 1
+    rarest = np.log(n + 1) + 1
+    unknown = left.sizes["tokens"] - np.diff(left.rows["tokens"].indptr)
+    left_weight = (left.rows["tokens"] @ idf + unknown * rarest)[ai]
+    right_weight = (right.rows["tokens"] @ idf)[bi]
+    shared = _met(left.rows["tokens"], right.rows["tokens"], ai, bi) @ idf
+    union = left_weight + right_weight - shared
+    both = (left_weight > 0) & (right_weight > 0)
+    jaccard = np.where(both, shared / np.maximum(union, 1e-9), 0.0)
+    contained = np.where(both, shared / np.maximum(np.minimum(left_weight, right_weight), 1e-9), 0.0)
+    return jaccard, contained
 
 
 def _agree_conflict(met: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -229,10 +258,16 @@ def pair_features(left: TitleSets, right: TitleSets, ai: np.ndarray, bi: np.ndar
     model_agree, model_conflict = _agree_conflict(_models_meet(left, right, ai, bi), *sizes("models"))
     articles = (overlap("articles") + overlap("articles", "models")) > 0
     articles |= _count(_met(left.rows["models"], right.rows["articles"], ai, bi)) > 0
+    tokens, bigrams = overlap("tokens"), overlap("bigrams")
+    idf_jaccard, idf_contained = _idf_overlaps(left, right, ai, bi) if n else (np.zeros(0), np.zeros(0))
     columns = {
         "ratio": ratio,
-        "token_jaccard": _jaccard(overlap("tokens"), *sizes("tokens")),
-        "bigram_jaccard": _jaccard(overlap("bigrams"), *sizes("bigrams")),
+        "token_jaccard": _jaccard(tokens, *sizes("tokens")),
+        "bigram_jaccard": _jaccard(bigrams, *sizes("bigrams")),
+        "token_contained": _contained(tokens, *sizes("tokens")),
+        "bigram_contained": _contained(bigrams, *sizes("bigrams")),
+        "token_idf_jaccard": idf_jaccard,
+        "token_idf_contained": idf_contained,
         "attr_equal_share": np.where(attr_shared > 0, attr_equal / np.maximum(attr_shared, 1), 0.0),
         "attr_shared_log": np.log1p(attr_shared),
         "attr_different_log": np.log1p(attr_different),
@@ -249,7 +284,7 @@ def pair_features(left: TitleSets, right: TitleSets, ai: np.ndarray, bi: np.ndar
         **words,
     }
     columns["latin"] = _latin(left, right, ai, bi)
-    columns |= {f"latin*{name}": columns["latin"] * columns[name] for name in LATIN_READ}
+    columns |= {f"latin*{name}": columns["latin"] * columns[name] for name in BASE_FEATURES}
     matrix = np.column_stack([np.asarray(columns[name], float) for name in FEATURES]).reshape(
         n, len(FEATURES)
     )

@@ -66,7 +66,8 @@ def find_words(text: str, taken: Sequence[tuple[int, int]]) -> Iterator[Quantity
         for match in _word_pattern(kind).finditer(text):
             yield Quantity(kind, table[match.group(0)], match.group(0), match.span())
     for match in _NUMBER.finditer(text):
-        if _outside(match.span(), taken) and len(match["n"]) <= 8:
+        # at most 4 digits before a point: longer numbers are catalogue numbers (encore 10449), not versions
+        if _outside(match.span(), taken) and len(match["n"].split(".")[0]) <= 4:
             yield Quantity("version", _version(match["n"]), match.group(0), match.span())
 
 
