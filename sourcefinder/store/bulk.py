@@ -1,12 +1,11 @@
 """Bulk saving: normalised listings upserted in batches, one transaction per batch, with their history rows.
 
 The rows are built by the same code as ``database.save_listing`` (``to_row``, ``stamp_row``) and a history
-row is written when ``history.terms`` differ, so a listing saved here ends up as it would one at a time.
+row is written when ``history.changed`` says so, so a listing saved here ends up as it would one at a time.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -63,9 +62,9 @@ def save_rows(db: sqlite_utils.Database, rows: list[dict[str, Any]], counts: Bul
         seen = stamp_row(row, old)
         if old is not None and old.get("delisted_at"):
             row["delisted_at"] = None  # seen again: listed again
-        changed = old is None or history.terms(old) != history.terms(row)
+        changed = history.changed(old, row)
         if changed:
-            changes.append(_history_row(row, seen))
+            changes.append(history.history_row(row, seen))
         counts.items_stored += 1
         counts.items_new += old is None
         counts.items_updated += old is not None
@@ -113,16 +112,3 @@ def _same_columns(rows: Iterable[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     for row in rows:
         groups.setdefault(frozenset(row), []).append(row)
     return list(groups.values())
-
-
-def _history_row(row: dict[str, Any], seen: str) -> dict[str, Any]:
-    """The price-history row of a listings row seen at ``seen`` (the columns of ``history.record``)."""
-    tiers = row.get("price_tiers")
-    return {
-        "listing_id": row["id"],
-        "price": row.get("price"),
-        "shipping_fee": row.get("shipping_fee"),
-        "seen_at": seen,
-        "price_tiers": tiers if tiers is None or isinstance(tiers, str) else json.dumps(tiers),
-        "moq": row.get("moq"),
-    }
