@@ -75,6 +75,7 @@ def test_possessive_s_is_not_a_size() -> None:
         ),
         ("abbyy fine reader 5.0 pro mac", "abbyy finereader 5 pro mac", "version_agree"),
         ("makemusic finale 2007 win/mac", "makemusic finale 2008", "version_conflict"),
+        ("hoyle card games 2007", "hoyle card games", "version_one_sided"),
         # pack and user counts
         (
             "ca international - arcserve lap/desktop oem 30pk",

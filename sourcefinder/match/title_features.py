@@ -47,6 +47,7 @@ BASE_FEATURES = (
     "brand_agree",
     "brand_conflict",
     *(f"{dim}_{side}" for dim in WORD_DIMENSIONS for side in ("agree", "conflict")),
+    "version_one_sided",
 )
 # Every feature read again for titles in Latin script (English shop titles: words, not characters, carry the
 # item), so that one model weighs them apart from Chinese titles: latin*<feature> = latin share x feature.
@@ -120,6 +121,19 @@ def _idf_overlaps(
     jaccard = np.where(both, shared / np.maximum(union, 1e-9), 0.0)
     contained = np.where(both, shared / np.maximum(np.minimum(left_weight, right_weight), 1e-9), 0.0)
     return jaccard, contained
+
+
+def _one_sided(
+    left: TitleSets, right: TitleSets, ai: np.ndarray, bi: np.ndarray, dimension: str
+) -> np.ndarray:
+    """1 where exactly one title of the pair names the dimension (hoyle card games 2007 against hoyle card games:
+    the version may differ), else 0."""
+    column = right.vocabulary["dimensions"].get_indexer([dimension])[0]
+    if column < 0:
+        return np.zeros(len(ai))
+    named_left = left.rows["dimensions"][:, column].toarray().ravel()[ai] > 0
+    named_right = right.rows["dimensions"][:, column].toarray().ravel()[bi] > 0
+    return (named_left != named_right).astype(float)
 
 
 def _agree_conflict(met: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -282,6 +296,7 @@ def pair_features(left: TitleSets, right: TitleSets, ai: np.ndarray, bi: np.ndar
         "brand_agree": brand_agree,
         "brand_conflict": brand_conflict,
         **words,
+        "version_one_sided": _one_sided(left, right, ai, bi, "version"),
     }
     columns["latin"] = _latin(left, right, ai, bi)
     columns |= {f"latin*{name}": columns["latin"] * columns[name] for name in BASE_FEATURES}
