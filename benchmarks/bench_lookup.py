@@ -124,7 +124,13 @@ def main() -> None:
         grow_factories(demo.db, args.size)
         started = time.perf_counter()
         command = [sys.executable, "-m", "sourcefinder", "match", "--full", "--db", str(demo.db)]
-        subprocess.run(command, check=True, capture_output=True)  # what a user runs: it saves the index
+        matched = subprocess.run(
+            command, capture_output=True, text=True
+        )  # what a user runs: it saves the index
+        if matched.returncode != 0:
+            sys.exit(
+                f"sourcefinder match failed on {args.size} factory listings: {matched.stderr.strip()[-1500:]}"
+            )
         print(f"sourcefinder match --full over the grown database: {time.perf_counter() - started:.1f} s")
         database = store.open_db(demo.db)
         retail = list(database.query("select id, title from listings where role = 'retail'"))
