@@ -8,7 +8,7 @@ from typing import Any
 
 from scrapy.http import Response
 
-from sourcefinder.sites import alibaba
+from sourcefinder.sites import PageKind, alibaba, page_kind
 from sourcefinder.sites.jsdata import PageDataError
 from spiders.base import ListingSpider
 
@@ -24,9 +24,10 @@ class FactorySpider(ListingSpider):
     start_hint = "Give the factory spider a start page: -a start_url=URL"
 
     def parse(self, response: Response) -> Iterator[Any]:
-        if OFFER_LINK.search(response.url) and b"window.context" in response.body:
+        kind = page_kind(response.body, response.url, self.name)
+        if kind is PageKind.OFFER:
             yield from self.parse_offer(response)
-        elif response.body.lstrip()[:1] in (b"[", b"{"):
+        elif kind is PageKind.FACTORY_SEARCH or response.body.lstrip()[:1] in (b"[", b"{"):
             yield from self.parse_search(response)
         else:
             yield from self.parse_offer_list(response)

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import scrapy
 from scrapy.http import Response
 
-from sourcefinder.sites import taobao
+from sourcefinder.sites import PageKind, page_kind, taobao
 from sourcefinder.sites.jsdata import PageDataError
 from spiders.base import ListingSpider
 
@@ -37,7 +37,7 @@ class RetailSpider(ListingSpider):
         self.follow_items = str(items).strip().lower() not in ("0", "false", "no")
 
     def parse(self, response: Response) -> Iterator[Any]:
-        if b"_DATA_Detail" in response.body:
+        if page_kind(response.body, response.url, self.name) is PageKind.RETAIL_ITEM:
             yield from self.parse_item(response)
             return
         if not self.take_page():
