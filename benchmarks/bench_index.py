@@ -45,6 +45,7 @@ def main() -> None:
     )
     parser.add_argument("--factories", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--chunk", type=int, default=0, help="build by adding this many listings at a time")
     parser.add_argument(
         "--keep", type=Path, help="save the index here and keep it (else in a temporary folder)"
     )
