@@ -76,6 +76,11 @@ def test_possessive_s_is_not_a_size() -> None:
         ("abbyy fine reader 5.0 pro mac", "abbyy finereader 5 pro mac", "version_agree"),
         ("makemusic finale 2007 win/mac", "makemusic finale 2008", "version_conflict"),
         ("hoyle card games 2007", "hoyle card games", "version_one_sided"),
+        (
+            "jumpstart world 1st grade",
+            "knowledge adventure inc. jumpstart world 2nd grade - mini box",
+            "ordinal_conflict",
+        ),
         # pack and user counts
         (
             "ca international - arcserve lap/desktop oem 30pk",
@@ -95,6 +100,7 @@ def test_possessive_s_is_not_a_size() -> None:
             "edition_conflict",
         ),
         ("adobe fireworks cs3 upgrade", "adobe fireworks cs3 academic", "edition_conflict"),
+        ("microsoft word 2004 upgrade (mac)", "microsoft word 2004 (mac)", "edition_one_sided"),
         ("elementary school success deluxe 2006", "math success deluxe 2006", "edition_agree"),
     ],
 )

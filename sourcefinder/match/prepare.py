@@ -19,7 +19,7 @@ from sourcefinder.match.title_text import (
     value_colours,
     word_list,
 )
-from sourcefinder.match.title_words import ORDINAL, english_facts
+from sourcefinder.match.title_words import english_facts
 from sourcefinder.match.units import Quantity, find_letter_sizes, find_quantities
 
 # Attribute keys that carry a fact the title rules also read.
@@ -97,8 +97,8 @@ def parse_pv_pairs(pv_pairs: str | None) -> dict[str, str]:
 
 
 def _all_quantities(text: str) -> list[Quantity]:
-    """The quantities and letter sizes of a normalised text, then its English facts (counts, versions, platform
-    and edition words, ordinals: title_words)."""
+    """The quantities and letter sizes of a normalised text, then its English facts (counts, ordinals, versions,
+    platform and edition words: title_words)."""
     found = [*find_quantities(text), *find_letter_sizes(text)]
     return found + english_facts(text, [q.span for q in found])
 
@@ -120,8 +120,6 @@ def _quantities(
     quantities: dict[str, set[str]] = {}
     surfaces: dict[str, str] = {}
     for q in found:
-        if q.dimension == ORDINAL:
-            continue
         quantities.setdefault(q.dimension, set()).add(q.value)
         surfaces.setdefault(q.value, q.surface)
     return quantities, surfaces

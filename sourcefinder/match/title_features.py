@@ -48,6 +48,7 @@ BASE_FEATURES = (
     "brand_conflict",
     *(f"{dim}_{side}" for dim in WORD_DIMENSIONS for side in ("agree", "conflict")),
     "version_one_sided",
+    "edition_one_sided",
 )
 # Every feature read again for titles in Latin script (English shop titles: words, not characters, carry the
 # item), so that one model weighs them apart from Chinese titles: latin*<feature> = latin share x feature.
@@ -127,7 +128,7 @@ def _one_sided(
     left: TitleSets, right: TitleSets, ai: np.ndarray, bi: np.ndarray, dimension: str
 ) -> np.ndarray:
     """1 where exactly one title of the pair names the dimension (hoyle card games 2007 against hoyle card games:
-    the version may differ), else 0."""
+    the version may differ; word 2004 upgrade against word 2004), else 0."""
     column = right.vocabulary["dimensions"].get_indexer([dimension])[0]
     if column < 0:
         return np.zeros(len(ai))
@@ -297,6 +298,7 @@ def pair_features(left: TitleSets, right: TitleSets, ai: np.ndarray, bi: np.ndar
         "brand_conflict": brand_conflict,
         **words,
         "version_one_sided": _one_sided(left, right, ai, bi, "version"),
+        "edition_one_sided": _one_sided(left, right, ai, bi, "edition"),
     }
     columns["latin"] = _latin(left, right, ai, bi)
     columns |= {f"latin*{name}": columns["latin"] * columns[name] for name in BASE_FEATURES}

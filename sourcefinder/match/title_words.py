@@ -12,8 +12,8 @@ from sourcefinder.match.title_text import resource
 from sourcefinder.match.units import Quantity
 
 # The dimensions these facts are kept under (each has its own agree/conflict feature, title_features).
-WORD_DIMENSIONS = ("version", "platform", "edition", "users")
-ORDINAL = "ordinal"  # 1st, 2nd: cut out of the model numbers, never kept as a fact
+WORD_DIMENSIONS = ("version", "platform", "edition", "users", "ordinal")
+ORDINAL = "ordinal"  # 1st grade, 8th edition: a fact of its own, never a model number
 PACK = "pack"  # English pack counts join the quantities' pack dimension (5pk = 5个装 = 5装)
 
 _COUNT = re.compile(
@@ -48,14 +48,14 @@ def _outside(span: tuple[int, int], taken: Sequence[tuple[int, int]]) -> bool:
 
 
 def find_counts(text: str) -> Iterator[Quantity]:
-    """Pack counts (30pk, 4-pack: the pack dimension) and user or licence counts (5 users, 1u, 10 seats), and
-    ordinals (1st grade), which are neither counts nor models."""
+    """Pack counts (30pk, 4-pack: the pack dimension), user or licence counts (5 users, 1u, 10 seats) and
+    ordinals (1st grade, 8th edition)."""
     for match in _COUNT.finditer(text):
         unit, n = match["unit"], str(int(match["n"]))
         dimension = PACK if unit.startswith(("p", "c")) and not unit.startswith("cal") else "users"
         yield Quantity(dimension, f"{n}装" if dimension == PACK else n, match.group(0), match.span())
     for match in _ORDINAL.finditer(text):
-        yield Quantity(ORDINAL, match.group(0), match.group(0), match.span())
+        yield Quantity(ORDINAL, match.group(0)[:-2], match.group(0), match.span())
 
 
 def find_words(text: str, taken: Sequence[tuple[int, int]]) -> Iterator[Quantity]:
@@ -73,7 +73,6 @@ def find_words(text: str, taken: Sequence[tuple[int, int]]) -> Iterator[Quantity
 
 def english_facts(text: str, taken: Sequence[tuple[int, int]]) -> list[Quantity]:
     """Counts and ordinals, then platform, edition and version facts of a normalised title; ``taken`` are the
-    spans of the quantities found before (a version is never a number already read as a quantity). Ordinals are
-    returned so that their spans are cut out of the model numbers; they are not kept as facts."""
+    spans of the quantities found before (a version is never a number already read as a quantity)."""
     counts = list(find_counts(text))
     return counts + list(find_words(text, [*taken, *(q.span for q in counts)]))
