@@ -35,6 +35,7 @@ from sourcefinder.match.evaluation import (  # noqa: E402
 from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE, FactoryIndex  # noqa: E402
 
 DATA = Path("/work/shared/data/english-product-pairs")
+AUDIT = Path(__file__).resolve().parent / "data" / "english_dev_audit.csv"
 TARGET_F1, TARGET_PRECISION = 0.80, 0.85
 
 
@@ -133,8 +134,21 @@ def report(part: str, examples: int) -> None:
     print(f"  calibration of the {len(matches)} stored pairs:")
     correct = [(m.retail_id, m.factory_id) in pairs.truth for m in matches]
     print("\n".join(calibration_lines(calibration([m.confidence for m in matches], correct))))
+    if part == "dev":
+        print("\n".join(audit_lines({(m.retail_id, m.factory_id) for m in reported})))
     if examples:
         print_examples(pairs, reported, examples)
+
+
+def audit_lines(reported: set[tuple[str, str]]) -> list[str]:
+    """How many of the audited pairs (40 random wrong reported dev pairs of an earlier model, read by hand as the
+    same item, a different one, or undecidable from the titles) are reported now."""
+    audit = pd.read_csv(AUDIT)
+    lines = [f"  audit of {len(audit)} wrong reported dev pairs read by hand ({AUDIT.name}):"]
+    for judgement, rows in audit.groupby("judgement", sort=False):
+        found = sum((r, f) in reported for r, f in zip(rows.retail_id, rows.factory_id, strict=True))
+        lines.append(f"    {judgement:10s} {len(rows):3d}  reported now: {found}")
+    return lines
 
 
 def print_examples(pairs: EnglishPairs, reported: list, count: int) -> None:
