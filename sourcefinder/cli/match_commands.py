@@ -51,7 +51,7 @@ def evaluate_command(
     except (OSError, ValueError) as exc:
         raise fail(str(exc)) from exc
     found = stored_pairs(store.open_db(db), min_confidence)
-    console.print(f"best source: {best_source_scores(found, wanted).line()}", highlight=False)
+    console.print(f"best source: {best_source_scores(found, wanted).line()}", highlight=False, soft_wrap=True)
     scores = score_pairs(found, wanted)
     console.print(
         f"every pair:  precision {scores.precision:.3f}  recall {scores.recall:.3f}  F1 {scores.f1:.3f}  "
