@@ -10,7 +10,7 @@ from sourcefinder.match import title_compare
 from sourcefinder.match.evaluation import best_source_scores, calibration
 from sourcefinder.match.index import FactoryIndex
 from sourcefinder.match.prepare import prepare
-from sourcefinder.match.scoring import _lead
+from sourcefinder.match.scoring import lead_margins
 
 
 def _features(a: str, b: str) -> dict[str, float]:
@@ -125,7 +125,7 @@ def test_a_code_conflict_keeps_other_models_of_one_line_out() -> None:
 
 def test_lead_is_the_margin_over_the_best_other_candidate() -> None:
     values, group = np.array([3.0, 1.0, 2.0, 5.0, 5.0, 0.0]), np.array([0, 0, 0, 1, 1, 2])
-    assert _lead(values, group, 3).tolist() == pytest.approx([0.2, -0.4, -0.2, 0.0, 0.0, 0.0])
+    assert lead_margins(values, group, 3).tolist() == pytest.approx([0.2, -0.4, -0.2, 0.0, 0.0, 0.0])
 
 
 def test_best_source_metric_counts_reported_pairs_and_sourced_listings() -> None:

@@ -112,7 +112,7 @@ def _group_best(
     return best[group]
 
 
-def _lead(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+def lead_margins(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
     """Each value's margin over the best other value of its group, clipped to +-10 and divided by 5: positive
     for a group's clear best, 0 for a tie, negative for the rest (an identical item rarely has rivals that
     score as well as it does); 0 for a group's only value."""
@@ -157,7 +157,7 @@ def feature_matrix(pairs: ScoredPairs) -> np.ndarray:
     columns = [
         title,
         np.where(known, np.minimum(best_title - title, 10.0) / 5, 0.0),
-        np.where(known, _lead(np.where(known, title, -99.0), group, groups), 0.0),
+        np.where(known, lead_margins(np.where(known, title, -99.0), group, groups), 0.0),
         np.where(known, np.asarray(pairs.title_cosine, float), 0.0),
         *_photo_features(pairs.photo.astype(float), group, groups),
         (~known).astype(float),
