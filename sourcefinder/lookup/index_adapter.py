@@ -1,8 +1,5 @@
-"""The one place lookup calls the matching engine: a query (title, photo hashes, attributes) -> ranked hits.
-
-Today's engine scores a query as a retail listing (``FactoryIndex.match``); the warm index of the house issue
-(``FactoryIndex.query``) is used instead as soon as it exists.
-"""
+"""The one place lookup calls the matching engine: a query (title, photo hashes, attributes) -> ranked hits,
+from the warm FactoryIndex (the one ``sourcefinder match`` saved beside the database, or one built here)."""
 
 from __future__ import annotations
 
@@ -13,10 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sourcefinder.match import persist
+from sourcefinder.match.database import index_paths
 from sourcefinder.match.index import DEFAULT_MIN_CONFIDENCE, FactoryIndex
-
-# A photo this close (pHash bits) to a factory photo is the same picture.
-PHOTO_ONLY_RADIUS = 4
 
 
 @dataclass(frozen=True)
@@ -37,9 +33,7 @@ class WarmIndex:
 
     def __init__(self, factories: Sequence[dict[str, Any]] = (), index: FactoryIndex | None = None) -> None:
         self.index = index if index is not None else (_build(factories) if factories else None)
-        self.size = (
-            len(self.index) if self.index is not None and hasattr(self.index, "__len__") else len(factories)
-        )
+        self.size = len(self.index) if self.index is not None else 0
         self.lock = threading.Lock()
 
     def query(
@@ -56,13 +50,8 @@ class WarmIndex:
             return query_index(self.index, title, list(image_hashes), attributes or {}, k)
 
 
-def _saved_path(db_path: str | Path) -> tuple[Path | None, float | None]:
-    """(where ``sourcefinder match`` saves the index of this database, when it last did) or (None, None)."""
-    try:
-        from sourcefinder.match import persist
-        from sourcefinder.match.database import index_paths
-    except ImportError:  # an engine that saves no index
-        return None, None
+def _saved_path(db_path: str | Path) -> tuple[Path, float | None]:
+    """(where ``sourcefinder match`` saves the index of this database, when it last did)."""
     path = index_paths(db_path)[0]
     return path, persist.saved_at(path)
 
@@ -84,40 +73,17 @@ def saved_index(db_path: str | Path) -> tuple[FactoryIndex | None, float | None]
 
 
 def _build(factories: Sequence[dict[str, Any]]) -> FactoryIndex:
-    builder = getattr(FactoryIndex, "build", None)
-    return builder(list(factories)) if builder else FactoryIndex(list(factories))
+    return FactoryIndex.build(list(factories))
 
 
 def query_index(
     index: FactoryIndex, title: str, image_hashes: list[dict[str, str]], attributes: dict[str, str], k: int
 ) -> list[Hit]:
     """THE adapter: ask the engine for the factory listings of one query, as Hits, best first."""
-    if hasattr(index, "query"):
-        found = index.query(
-            title=title or None, image_hashes=image_hashes or None, attributes=attributes or None, k=k
-        )
-        return [_hit(c, _percent(c.title_similarity)) for c in found]
-    query = {
-        "source": "query",
-        "item_id": "1",
-        "role": "retail",
-        "title": title or "",
-        "attributes": attributes,
-        "image_hashes": image_hashes,
-    }
-    matches = index.match([query], min_confidence=0.0)
-    if not title and matches:
-        # Stopgap until FactoryIndex.query: today's model never saw a pair without a title and scores a photo
-        # alone low; a near-identical photo's own title confirms (or not) the other candidates.
-        closest = min(matches, key=lambda m: 99 if m.image_distance is None else m.image_distance)
-        if closest.image_distance is not None and closest.image_distance <= PHOTO_ONLY_RADIUS:
-            query["title"] = _title_of(index, closest.factory_id)
-            matches = index.match([query], min_confidence=0.0)
-    matches.sort(key=lambda m: (-m.confidence, m.image_distance if m.image_distance is not None else 99))
-    return [
-        _hit(m, m.title_similarity * 100 if m.title_similarity <= 1 else m.title_similarity)
-        for m in matches[:k]
-    ]
+    found = index.query(
+        title=title or None, image_hashes=image_hashes or None, attributes=attributes or None, k=k
+    )
+    return [_hit(c, _percent(c.title_similarity)) for c in found]
 
 
 def _percent(similarity: float) -> float:
@@ -125,15 +91,11 @@ def _percent(similarity: float) -> float:
     return similarity * 100 if similarity <= 1 else similarity
 
 
-def _title_of(index: FactoryIndex, factory_id: str) -> str:
-    return next((f["title"] for f in index.listings if f"{f['source']}:{f['item_id']}" == factory_id), "")
-
-
 def _hit(found: Any, title_similarity: float) -> Hit:
     return Hit(
         factory_id=found.factory_id,
         confidence=round(float(found.confidence), 4),
-        same_item=bool(getattr(found, "same_item", found.confidence >= DEFAULT_MIN_CONFIDENCE)),
+        same_item=found.same_item,
         image_distance=found.image_distance,
         title_similarity=round(float(title_similarity), 1),
         agreeing=list(found.agreeing or []),
