@@ -17,11 +17,13 @@ ORDINAL = "ordinal"  # 1st grade, 8th edition: a fact of its own, never a model 
 PACK = "pack"  # English pack counts join the quantities' pack dimension (5pk = 5个装 = 5装)
 
 _COUNT = re.compile(
-    r"(?<![\w.])(?P<n>\d+)\s*-?\s*(?P<unit>pk|packs?|pcs|count|ct|users?|u|seats?|licen[cs]es?|clients?|cal)(?![a-z])"
+    r"(?=\d)(?<![\w.])(?P<n>\d+)\s*-?\s*(?P<unit>pk|packs?|pcs|count|ct|users?|u|seats?|licen[cs]es?|clients?|cal)(?![a-z])"
 )
-_ORDINAL = re.compile(r"(?<![\w.])\d+(?:st|nd|rd|th)(?![a-z])")
+_LATIN_OR_DIGIT = re.compile(r"[a-z0-9]")
+_DIGIT = re.compile(r"[0-9]")
+_ORDINAL = re.compile(r"(?=\d)(?<![\w.])\d+(?:st|nd|rd|th)(?![a-z])")
 # A number standing alone (not inside a code: X-300, 3-8 are not versions), v11, ver. 9.2, 5.0, 2007.
-_NUMBER = re.compile(r"(?<![\w.\-/])(?:v|ver|version)?\.?\s?(?P<n>\d+(?:\.\d+)*)(?![\w\-/])")
+_NUMBER = re.compile(r"(?=[v\d])(?<![\w.\-/])(?:v|ver|version)?\.?\s?(?P<n>\d+(?:\.\d+)*)(?![\w\-/])")
 
 
 @cache
@@ -32,7 +34,9 @@ def _words() -> dict[str, dict[str, str]]:
 @cache
 def _word_pattern(kind: str) -> re.Pattern[str]:
     spellings = sorted(_words()[kind], key=len, reverse=True)
-    return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(s) for s in spellings) + r")(?![\w])")
+    first = "".join(sorted({re.escape(w[0]) for w in spellings}))  # lets re skip positions no word starts at
+    alternatives = "|".join(re.escape(w) for w in spellings)
+    return re.compile(rf"(?=[{first}])(?<![\w.])(?:{alternatives})(?![\w])")
 
 
 def _version(number: str) -> str:
@@ -65,6 +69,8 @@ def find_words(text: str, taken: Sequence[tuple[int, int]]) -> Iterator[Quantity
         table = _words()[kind]
         for match in _word_pattern(kind).finditer(text):
             yield Quantity(kind, table[match.group(0)], match.group(0), match.span())
+    if not _DIGIT.search(text):
+        return
     for match in _NUMBER.finditer(text):
         # at most 4 digits before a point: longer numbers are catalogue numbers (encore 10449), not versions
         if _outside(match.span(), taken) and len(match["n"].split(".")[0]) <= 4:
@@ -74,5 +80,7 @@ def find_words(text: str, taken: Sequence[tuple[int, int]]) -> Iterator[Quantity
 def english_facts(text: str, taken: Sequence[tuple[int, int]]) -> list[Quantity]:
     """Counts and ordinals, then platform, edition and version facts of a normalised title; ``taken`` are the
     spans of the quantities found before (a version is never a number already read as a quantity)."""
-    counts = list(find_counts(text))
+    if not _LATIN_OR_DIGIT.search(text):
+        return []  # most Chinese titles: nothing to read, and the patterns are not run
+    counts = list(find_counts(text)) if _DIGIT.search(text) else []
     return counts + list(find_words(text, [*taken, *(q.span for q in counts)]))
