@@ -24,7 +24,7 @@ from sourcefinder.match.index import FactoryIndex  # noqa: E402
 from sourcefinder.match.workers import Workers  # noqa: E402
 
 LOAD = """
-import json, resource, sys, time
+import json, sys, time
 started = time.perf_counter()
 from sourcefinder.match.index import FactoryIndex
 imported = time.perf_counter()
@@ -34,8 +34,9 @@ queries = json.loads(sys.argv[2])
 times = []
 for q in queries:
     t = time.perf_counter(); index.query(**q); times.append(time.perf_counter() - t)
-print(json.dumps({"import": imported - started, "load": loaded - imported, "queries": times,
-    "maxrss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20}))
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the (large) parent that started this process
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"import": imported - started, "load": loaded - imported, "queries": times, "maxrss_gb": hwm / 2**20}))
 """
 
 
