@@ -9,6 +9,7 @@ import pytest
 
 from sourcefinder.listing import normalize_listing
 from sourcefinder.store import database as store
+from tests.browser import chromium  # noqa: F401  (one session-wide headless Chromium: Playwright's sync API allows one)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from sourcefinder.cli import app
 from sourcefinder.report.images import thumbnail_uri
 from sourcefinder.store import database as store
-from tests.browser import DESKTOP, chromium  # noqa: F401  (the session's headless Chromium fixture)
+from tests.browser import DESKTOP
 from tests.dealsdb import store_pairs
 
 runner = CliRunner()
@@ -112,7 +112,7 @@ def open_recording(browser, url):
     return page, requested
 
 
-def test_report_in_headless_chromium_makes_no_request_and_shows_cards_and_charts(report, chromium, tmp_path):  # noqa: F811
+def test_report_in_headless_chromium_makes_no_request_and_shows_cards_and_charts(report, chromium, tmp_path):
     page, requested = open_recording(chromium, report.as_uri())
     try:
         cards = page.locator(".deal-card").count()
@@ -132,7 +132,7 @@ def test_report_in_headless_chromium_makes_no_request_and_shows_cards_and_charts
     assert Image.open(tmp_path / "report.png").size[0] == DESKTOP["width"]
 
 
-def test_the_request_check_sees_a_page_that_reaches_out(chromium, tmp_path):  # noqa: F811
+def test_the_request_check_sees_a_page_that_reaches_out(chromium, tmp_path):
     leaky = tmp_path / "leaky.html"
     leaky.write_text('<img src="http://127.0.0.1:9/pixel.png">', encoding="utf-8")
     page, requested = open_recording(chromium, leaky.as_uri())

@@ -11,7 +11,7 @@ import pytest
 from sourcefinder.listing import normalize_listing
 from sourcefinder.store import database as store
 from sourcefinder.web.app import create_app
-from tests.browser import PHONE, chromium  # noqa: F401 (the session fixture)
+from tests.browser import PHONE
 from tests.lookup_demo import serving, shared_demo
 from tests.test_lookup_cli import PHOTO_RETAIL, PHOTO_SOURCE, RETAIL, SOURCE
 from tests.test_web_api import retail_screenshot
@@ -66,7 +66,7 @@ def only_local_requests(page, base: str) -> list[str]:
     return seen
 
 
-def test_type_a_title(chromium, site):  # noqa: F811
+def test_type_a_title(chromium, site):
     demo, base = site
     title = store.open_db(demo.db).execute("select title from listings where id = ?", [RETAIL]).fetchone()[0]
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
@@ -83,7 +83,7 @@ def test_type_a_title(chromium, site):  # noqa: F811
     page.close()
 
 
-def test_upload_a_photo_and_a_screenshot(chromium, site, tmp_path):  # noqa: F811
+def test_upload_a_photo_and_a_screenshot(chromium, site, tmp_path):
     demo, base = site
     page = chromium.new_page(viewport=PHONE)
     page.goto(base + "/")
@@ -109,7 +109,7 @@ def test_upload_a_photo_and_a_screenshot(chromium, site, tmp_path):  # noqa: F81
     page.close()
 
 
-def test_titles_and_queries_are_escaped(chromium, site):  # noqa: F811
+def test_titles_and_queries_are_escaped(chromium, site):
     _, base = site
     page = chromium.new_page()
     page.goto(base + "/")
@@ -124,7 +124,7 @@ def test_titles_and_queries_are_escaped(chromium, site):  # noqa: F811
     page.close()
 
 
-def test_deals_page_and_filters(chromium, site):  # noqa: F811
+def test_deals_page_and_filters(chromium, site):
     _, base = site
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
     page.goto(base + "/deals")

@@ -15,7 +15,7 @@ import numpy as np
 from scipy import sparse
 
 FORMAT = "sourcefinder-index"
-VERSION = 1
+VERSION = 2  # 2: strings as columns, cached title-side arrays saved
 _VALUES = "values.json"
 
 

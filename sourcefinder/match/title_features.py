@@ -115,13 +115,10 @@ def _idf_overlaps(
     frequency on the right (factory) side: a rare word shared (nonprofits, spanish) says more than a common one
     (software, edition). A left token unknown on the right weighs as much as the rarest; ``met`` holds the tokens
     each pair shares."""
-    n = max(len(right), 1)
-    df = np.asarray(right.rows["tokens"].sum(axis=0)).ravel()
-    idf = np.log((n + 1) / (df + 1)) + 1
-    rarest = np.log(n + 1) + 1
+    idf, rarest = right.token_idf
     unknown = left.sizes["tokens"] - np.diff(left.rows["tokens"].indptr)
     left_weight = (left.rows["tokens"] @ idf + unknown * rarest)[ai]
-    right_weight = (right.rows["tokens"] @ idf)[bi]
+    right_weight = right.token_weights[bi]
     shared = met @ idf
     union = left_weight + right_weight - shared
     both = (left_weight > 0) & (right_weight > 0)

@@ -218,6 +218,8 @@ class TitleSets:
         parts.update({f"rows.{field}": matrix for field, matrix in self.rows.items()})
         parts.update({f"sizes.{field}": np.asarray(sizes) for field, sizes in self.sizes.items()})
         parts.update({f"key_columns.{items}": columns for items, columns in self.key_columns.items()})
+        parts.update({"token_idf": self.token_idf[0], "token_rarest": self.token_idf[1]})
+        parts["token_weights"] = self.token_weights
         return parts
 
     @classmethod
@@ -246,6 +248,8 @@ class TitleSets:
         sets.__dict__["joined_models"] = joined_models
         sets.__dict__["model_lengths"] = (parts["model_lengths.shortest"], parts["model_lengths.longest"])
         sets.__dict__["key_columns"] = named("key_columns.")
+        sets.__dict__["token_idf"] = (parts["token_idf"], parts["token_rarest"])
+        sets.__dict__["token_weights"] = parts["token_weights"]
         return sets
 
     def row(self, k: int) -> TitleRow:
@@ -269,7 +273,20 @@ class TitleSets:
 
     def cache_model_arrays(self) -> None:
         """Compute the cached arrays now (in the main process, before a fork pool shares them)."""
-        _ = self.model_lengths, self.joined_models, self.key_columns
+        _ = self.model_lengths, self.joined_models, self.key_columns, self.token_weights
+
+    @cached_property
+    def token_idf(self) -> tuple[np.ndarray, float]:
+        """Each token's inverse document frequency over these titles, and that of a token none of them holds
+        (the IDF-weighted overlaps of title_features read them for every pair)."""
+        n = max(len(self), 1)
+        df = np.asarray(self.rows["tokens"].sum(axis=0)).ravel()
+        return np.log((n + 1) / (df + 1)) + 1, float(np.log(n + 1) + 1)
+
+    @cached_property
+    def token_weights(self) -> np.ndarray:
+        """Each title's tokens' IDF summed."""
+        return np.asarray(self.rows["tokens"] @ self.token_idf[0]).ravel()
 
     @cached_property
     def key_columns(self) -> dict[str, np.ndarray]:
