@@ -138,7 +138,9 @@ def test_index_finds_the_right_candidate_among_distractors() -> None:
     queries = [prepare("304不锈钢真空保温杯 500ml").index_text, prepare("全棉床品4件套 1.8m").index_text]
     best = {q: e for q, e, _ in reversed(index.candidates(queries, top_n=2))}  # best first per query
     assert best == {0: 0, 1: 3}
-    index = TitleIndex.of_texts([f.index_text for f in factory] + [prepare("不锈钢保温杯500ml 真空").index_text])
+    index = TitleIndex.of_texts(
+        [f.index_text for f in factory] + [prepare("不锈钢保温杯500ml 真空").index_text]
+    )
     found = index.candidates([prepare("不锈钢真空保温杯500ml").index_text], top_n=2)
     assert {e for q, e, _ in found} == {0, 5}
 
