@@ -102,13 +102,14 @@ class ImageIndex:
                 self.owners[kind] = owners.astype(np.int64)
 
     @classmethod
-    def of(cls, listings: Sequence[dict[str, Any]]) -> ImageIndex:
-        """The image index of factory listings."""
+    def of(cls, listings: Sequence[dict[str, Any]], backend: str = "auto") -> ImageIndex:
+        """The image index of factory listings (``backend``: the Hamming search's, see HammingIndex)."""
         return cls(
             {
                 kind: HashMatrix.of(listings, (plain, mirror))
                 for kind, (plain, mirror, _) in IMAGE_KINDS.items()
-            }
+            },
+            backend,
         )
 
     def __len__(self) -> int:

@@ -96,9 +96,12 @@ class FactoryIndex:
     # --- building -----------------------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, listings: Sequence[dict[str, Any]], workers: Workers | None = None) -> FactoryIndex:
+    def build(
+        cls, listings: Sequence[dict[str, Any]], workers: Workers | None = None, backend: str = "auto"
+    ) -> FactoryIndex:
         """The index of factory listings (dicts in the listing schema, as stored); titles are prepared on
-        ``workers`` (in this process without) while this process builds the image index."""
+        ``workers`` (in this process without) while this process builds the image index (``backend``: its
+        Hamming search's)."""
         listings = list(listings)
         if not listings:
             raise ValueError("an index needs at least one factory listing")
@@ -107,7 +110,7 @@ class FactoryIndex:
 
         def index_images() -> None:
             with _timed(timings, "image index build"):
-                images.append(ImageIndex.of(listings))
+                images.append(ImageIndex.of(listings, backend))
 
         with _timed(timings, "prepare factory titles"):
             side = TitleSide.prepared(listings, workers or Workers(1), meanwhile=index_images)
@@ -129,7 +132,7 @@ class FactoryIndex:
         if not listings:
             return
         self.remove([own_id(listing) for listing in listings])
-        new = FactoryIndex.build(listings, workers)
+        new = FactoryIndex.build(listings, workers, self.images.backend)
         self._become(
             self.ids + new.ids,
             self.digests + new.digests,

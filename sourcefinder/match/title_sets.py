@@ -4,7 +4,7 @@ save, and read back title by title for the messages of a match."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import chain
@@ -115,8 +115,14 @@ class CodeSets(Sequence[frozenset[str]]):
         return len(self.joined)
 
     def __getitem__(self, k: int) -> frozenset[str]:  # type: ignore[override]
-        text = self.joined[k]
-        return frozenset(text.split(SEPARATOR)) if text else _EMPTY
+        return _codes(self.joined[k])
+
+    def __iter__(self) -> Iterator[frozenset[str]]:
+        return map(_codes, self.joined)
+
+
+def _codes(joined: str) -> frozenset[str]:
+    return frozenset(joined.split(SEPARATOR)) if joined else _EMPTY
 
 
 @dataclass
