@@ -69,32 +69,38 @@ def _loaded(path: Path | None) -> FactoryIndex | None:
         return None
 
 
-def _synced(index: FactoryIndex, database: Any, role: str, workers: Workers) -> list[str]:
-    """Bring a loaded index up to date with the stored listings of its role; the ids added, changed or
-    removed since it was saved."""
+def _synced(
+    index: FactoryIndex, database: Any, role: str, workers: Workers
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Bring a loaded index up to date with the stored listings of its role: the ids added, changed or
+    removed since it was saved, and the rows of those added or changed."""
     digests = _digests(database, role)
     gone = [i for i in index.ids if i not in digests]
     stale = [
         i for i, digest in digests.items() if i not in index or index.digests[index.positions[i]] != digest
     ]
+    rows = _rows(database, stale)
     index.remove(gone)
-    index.add(_rows(database, stale), workers)
-    return gone + stale
+    index.add(rows, workers)
+    return gone + stale, rows
 
 
 def _to_rescore(
-    database: Any, retail_index: FactoryIndex | None, changed_retail: list[str], changed_factories: list[str]
+    database: Any,
+    retail_index: FactoryIndex,
+    changed_retail: list[str],
+    changed_factories: list[str],
+    factory_rows: list[dict[str, Any]],
 ) -> set[str]:
     """Retail listings that may have a new answer: the changed ones, those matched to a changed or removed
-    factory listing, and the retail candidates of the new and changed factory listings."""
+    factory listing, and the retail candidates of the new and changed factory listings (``factory_rows``)."""
     ids = set(changed_retail)
     for start in range(0, len(changed_factories), 500):
         chunk = changed_factories[start : start + 500]
         query = f"select retail_id from matches where factory_id in ({','.join('?' * len(chunk))})"
         ids |= {row[0] for row in database.execute(query, chunk).fetchall()}
-    present = _rows(database, changed_factories)
-    if retail_index is not None and present:
-        ids |= {m.factory_id for m in retail_index.match(present, STORE_FLOOR, REVERSE_TOP_N)}
+    if factory_rows:
+        ids |= {m.factory_id for m in retail_index.match(factory_rows, STORE_FLOOR, REVERSE_TOP_N)}
     return ids
 
 
@@ -111,15 +117,17 @@ def match_database(
     factories = None if full else _loaded(factory_path)
     retail = None if full else _loaded(retail_path)
     if factories is not None and retail is not None:
-        changed_factories = _synced(factories, database, "factory", workers)
-        changed_retail = _synced(retail, database, "retail", workers)
-        listings = _rows(database, _to_rescore(database, retail, changed_retail, changed_factories))
+        changed_factories, factory_rows = _synced(factories, database, "factory", workers)
+        changed_retail, _ = _synced(retail, database, "retail", workers)
+        rescore = _to_rescore(database, retail, changed_retail, changed_factories, factory_rows)
+        listings = _rows(database, rescore)
         found = factories.match(listings, workers=workers, **options) if len(factories) and listings else []
         changed = len(changed_factories)
     else:
-        factory_rows = _rows(database, _digests(database, "factory"))
+        # Every listing of a role in one read (in id order, as _rows gives them).
+        factory_rows = list(store.listings(database, "factory"))
         factories = FactoryIndex.build(factory_rows, workers) if factory_rows else None
-        listings = _rows(database, _digests(database, "retail"))
+        listings = list(store.listings(database, "retail"))
         found, retail = (
             factories.match_indexed(listings, workers, **options) if factories and listings else ([], None)
         )
