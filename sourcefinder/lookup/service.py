@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 import tempfile
 import threading
 import time
@@ -31,7 +30,7 @@ def open_read_only(path: str | Path) -> sqlite_utils.Database:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no database at {path}: crawl first, or pass --db")
-    return sqlite_utils.Database(sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True, timeout=10))
+    return sqlite_utils.Database(store.connect_read_only(path))
 
 
 class Lookup:
