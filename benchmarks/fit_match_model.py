@@ -60,7 +60,10 @@ def demo_pairs(workdir: Path, seed: int) -> tuple[list[ScoredPairs], np.ndarray]
     found = [
         index.evidence(retail),
         index.scored_pairs(
-            photos_only, no_titles, index.candidate_pairs(photos_only, no_titles, DEFAULT_TITLE_TOP_N), False
+            photos_only,
+            no_titles,
+            index.candidate_pairs(photos_only, no_titles, DEFAULT_TITLE_TOP_N, search_parts=True),
+            False,
         ),
     ]
     labels = [

@@ -49,7 +49,7 @@ class HashingPipeline:
         for image in images:
             result = known.get((image["url"], image.get("checksum")))
             if result is None:
-                result = await self._hash(item, self.store / image["path"], image["url"])
+                result = await self._hash(item, self.store / image["path"], image["url"], adapter.get("role"))
             else:
                 self.crawler.stats.inc_value("sourcefinder/images_hash_reused")
             if result is not None:
@@ -77,12 +77,13 @@ class HashingPipeline:
         entries = json.loads(row[0]) if row and row[0] else []
         return {(e["url"], e["checksum"]): e for e in entries if e.get("url") and e.get("checksum")}
 
-    async def _hash(self, item: Any, path: Path, url: str) -> dict[str, str] | None:
-        """The hashes of one stored image; None (one warning line, counted) when it cannot be hashed."""
+    async def _hash(self, item: Any, path: Path, url: str, role: str | None) -> dict[str, str] | None:
+        """The hashes of one stored image (a factory listing's without the query side's ``phash_parts``); None
+        (one warning line, counted) when it cannot be hashed."""
         self.crawler.stats.inc_value("sourcefinder/images_hashed")
         async with self.slots:
             try:
-                return await run_in_thread(compute_hashes, path)
+                return await run_in_thread(compute_hashes, path, role != "factory")
             except ImageError as exc:
                 self.crawler.stats.inc_value("sourcefinder/image_errors")
                 logger.warning(image_skipped(describe(item), url, f"not hashed: {exc}"))

@@ -13,6 +13,8 @@ from PIL import Image, ImageDraw, ImageOps
 
 from sourcefinder.match.image_hashes import (
     HASHES,
+    PARTS,
+    TRIM_SHAVE,
     ImageError,
     compute_hashes,
     hash_files,
@@ -60,24 +62,105 @@ def original_hashes(original: Image.Image) -> dict[str, str]:
     return compute_hashes(_jpeg(original, 90))
 
 
-def test_compute_hashes_gives_every_hash_as_16_hex_digits(original_hashes: dict[str, str]) -> None:
-    assert set(original_hashes) == set(HASHES)
-    assert all(len(h) == 16 and int(h, 16) >= 0 for h in original_hashes.values())
+def test_compute_hashes_gives_every_hash_as_16_hex_digits(
+    original: Image.Image, original_hashes: dict[str, str]
+) -> None:
+    assert set(original_hashes) == set(HASHES) | {"phash_parts"}
+    assert all(len(original_hashes[name]) == 16 and int(original_hashes[name], 16) >= 0 for name in HASHES)
+    parts = original_hashes["phash_parts"].split()
+    assert 1 < len(parts) <= len(PARTS) and all(len(h) == 16 and int(h, 16) >= 0 for h in parts)
+    assert set(compute_hashes(_jpeg(original, 90), parts=False)) == set(HASHES)  # the factory side's
 
 
 def test_trim_border_removes_a_frame_and_leaves_a_full_bleed_picture_alone(original: Image.Image) -> None:
     assert trim_border(original) is original
     framed = ImageOps.expand(original, border=40, fill=(250, 250, 250))
-    assert trim_border(framed).size == original.size
+    shaved = 2 * round(framed.width * TRIM_SHAVE)  # a line more on each side: the frame's blend
+    assert trim_border(framed).size == (original.width - shaved, original.height - shaved)
     nested = ImageOps.expand(ImageOps.expand(original, border=20, fill="white"), border=6, fill="red")
-    assert trim_border(nested).size == original.size
+    assert original.width - 2 * shaved <= trim_border(nested).width <= original.width - shaved
     blank = Image.new("L", (50, 50), 128)
     assert trim_border(blank) is blank
 
 
 def test_trim_border_tolerates_jpeg_noise(original: Image.Image) -> None:
     framed = Image.open(io.BytesIO(_jpeg(ImageOps.expand(original, border=48, fill=(200, 30, 30)), 60)))
-    assert abs(trim_border(framed).width - original.width) <= 4
+    assert abs(trim_border(framed).width - original.width) <= 4 + 2 * round(original.width * TRIM_SHAVE)
+
+
+def _on_wall(img: Image.Image) -> Image.Image:
+    """A studio shot: the picture small in the middle of a plain light wall (the demo's and many shops' look)."""
+    wall = Image.new("RGB", (img.width, img.height), (236, 232, 226))
+    wall.paste(img.resize((img.width // 2, img.height // 2)), (img.width // 4, img.height // 5))
+    return wall
+
+
+def _banner(img: Image.Image, top: bool, over: bool) -> Image.Image:
+    """A red promo strip with white text, 15 % of the height: painted over the photo or added to the canvas."""
+    height = int(img.height * 0.15)
+    canvas = img.copy() if over else Image.new("RGB", (img.width, img.height + height))
+    if not over:
+        canvas.paste(img, (0, height if top else 0))
+    y = 0 if top else canvas.height - height
+    draw = ImageDraw.Draw(canvas)
+    draw.rectangle((0, y, canvas.width, y + height), fill=(214, 32, 40))
+    draw.text((12, y + 8), "SALE 9.9 FREE SHIPPING", fill="white", font_size=height // 2)
+    return canvas
+
+
+def _collage(img: Image.Image, others: list[Image.Image], columns: int) -> Image.Image:
+    """``img`` as the last tile of a grid of ``columns`` x (1 + len(others)) // columns, white gutters."""
+    tiles, side = [*others, img], img.width // 2
+    rows = len(tiles) // columns
+    sheet = Image.new("RGB", (columns * side + 8 * (columns - 1), rows * side + 8 * (rows - 1)), "white")
+    for i, tile in enumerate(tiles):
+        sheet.paste(tile.resize((side, side)), ((i % columns) * (side + 8), (i // columns) * (side + 8)))
+    return sheet
+
+
+def _nearest(edited: bytes, source: bytes) -> int:
+    """The smallest distance of the edited photo's phash or parts to the source photo's phash."""
+    hashes, phash = compute_hashes(edited), compute_hashes(source, parts=False)["phash"]
+    return min(_distance(h, phash) for h in [hashes["phash"], *hashes["phash_parts"].split()])
+
+
+@pytest.mark.parametrize(
+    ("studio", "edit", "limit"),
+    [
+        (False, lambda img: ImageOps.expand(img.resize((400, 400)), border=40, fill=(200, 40, 40)), 6),
+        (True, lambda img: ImageOps.expand(img, border=30, fill=(30, 30, 30)), 6),
+        (False, lambda img: _banner(img, top=True, over=False), 6),
+        (False, lambda img: _banner(img, top=False, over=False), 6),
+        (True, lambda img: _banner(img, top=True, over=True), 6),
+        (True, lambda img: _banner(img, top=False, over=True), 6),
+        (False, lambda img: _collage(img, [_photo(5), _photo(6), _photo(7)], 2), 8),
+        (False, lambda img: _collage(img, [_photo(5)], 2), 8),
+        (False, lambda img: _collage(img, [_photo(5)], 1), 8),
+    ],
+    ids=[
+        "frame",
+        "frame-on-studio-shot",
+        "banner-added-top",
+        "banner-added-bottom",
+        "banner-over-studio-shot-top",
+        "banner-over-studio-shot-bottom",
+        "collage-2x2",
+        "collage-1x2",
+        "collage-2x1",
+    ],
+)
+def test_a_query_photos_parts_find_the_source_of_a_banner_frame_or_collage(
+    original: Image.Image, studio: bool, edit, limit: int
+) -> None:
+    source = _on_wall(original) if studio else original
+    assert _nearest(_jpeg(edit(source), 70), _jpeg(source, 90)) <= limit
+
+
+def test_the_parts_of_unrelated_photos_stay_far(original_hashes: dict[str, str]) -> None:
+    for seed in range(20, 40):
+        hashes = compute_hashes(_jpeg(_photo(seed), 80))
+        found = [hashes["phash"], *hashes["phash_parts"].split()]
+        assert min(_distance(h, original_hashes["phash"]) for h in found) > 12
 
 
 def test_bordered_copy_is_close_after_trimming_and_far_without(
@@ -208,7 +291,7 @@ def test_signed_values_and_bad_input() -> None:
 
 
 def test_top_bit_hash_round_trips_from_an_image(original_hashes: dict[str, str]) -> None:
-    for text in original_hashes.values():
+    for text in (original_hashes[name] for name in HASHES):
         assert int64_to_hex(hex_to_int64(text)) == text
         assert str(hex_to_hash(text)) == text
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from sourcefinder.match.images import HashMatrix, ImageIndex
+from sourcefinder.match.images import ImageIndex, QueryHashes
 from sourcefinder.match.title_index import TitleIndex
 
 
@@ -30,7 +30,7 @@ def _with_evidence(
     titles: TitleIndex,
     images: ImageIndex,
     vectors: sparse.csr_matrix,
-    queries: dict[str, HashMatrix],
+    queries: QueryHashes,
     ri: np.ndarray,
     fi: np.ndarray,
 ) -> Candidates:
@@ -42,7 +42,7 @@ def find_candidates(
     titles: TitleIndex,
     images: ImageIndex,
     vectors: sparse.csr_matrix,
-    queries: dict[str, HashMatrix],
+    queries: QueryHashes,
     top_n: int,
 ) -> Candidates:
     """Each query's ``top_n`` closest titles and every factory listing with a near photo, once each, sorted by
@@ -56,7 +56,7 @@ def find_candidates(
 
 
 def every_pair(
-    titles: TitleIndex, images: ImageIndex, vectors: sparse.csr_matrix, queries: dict[str, HashMatrix]
+    titles: TitleIndex, images: ImageIndex, vectors: sparse.csr_matrix, queries: QueryHashes
 ) -> Candidates:
     """Every (query, factory) pair: exhaustive scoring, the reference that blocking's recall is measured by."""
     n_queries, n_factories = vectors.shape[0], len(images)

@@ -29,6 +29,32 @@ TRIM_MIN_FRACTION = 0.97
 """A row or column is border when at least this fraction of its pixels belong to it."""
 TRIM_PASSES = 4
 """At most this many rounds of trimming (a frame, then the plain background inside it, ...)."""
+TRIM_SHAVE = 0.015
+"""After a border, this fraction of the side (at least one line) more is cut: the blend of frame and photo that
+resizing and JPEG leave would otherwise stop the next round."""
+BAND_MIN_FRACTION = 0.5
+"""A banner row: at least this fraction of its pixels is within TRIM_TOLERANCE of the banner's colour."""
+BAND_MAX_HEIGHT = 0.35
+"""A strip higher than this fraction of the photo is not a banner."""
+PARTS: dict[str, tuple[float, float, float, float]] = {
+    "top": (0.0, 0.12, 1.0, 1.0),
+    "bottom": (0.0, 0.0, 1.0, 0.88),
+    "inset": (0.1, 0.1, 0.9, 0.9),
+    "left": (0.0, 0.0, 0.5, 1.0),
+    "right": (0.5, 0.0, 1.0, 1.0),
+    "upper": (0.0, 0.0, 1.0, 0.5),
+    "lower": (0.0, 0.5, 1.0, 1.0),
+    "upper_left": (0.0, 0.0, 0.5, 0.5),
+    "upper_right": (0.5, 0.0, 1.0, 0.5),
+    "lower_left": (0.0, 0.5, 0.5, 1.0),
+    "lower_right": (0.5, 0.5, 1.0, 1.0),
+}
+"""Windows of a query photo (left, top, right, bottom as fractions) hashed as ``phash_parts``, beside the photo
+without its banner strips (``strip_bands``): without a strip at the top or bottom, without a decorative frame,
+and the halves and quarters a collage is made of. Only the query side computes them; the factory side is
+indexed whole (docs/hashing.md)."""
+PART_MIN_SPREAD = 12
+"""A window whose grey levels spread less than this (standard deviation) is blank: not hashed."""
 _UINT64_MASK = (1 << 64) - 1
 _INT64_LIMIT = 1 << 63
 
@@ -134,8 +160,21 @@ def trim_border(
             or (left, top, right, bottom) == (0, 0, img.width, img.height)
         ):
             return img
-        img = img.crop((left, top, right, bottom))
+        img = img.crop(_shaved((left, top, right, bottom), img.size))
     return img
+
+
+def _shaved(box: tuple[int, int, int, int], size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """``box`` with TRIM_SHAVE more cut on every side where a border was found (never to nothing)."""
+    left, top, right, bottom = box
+    dx, dy = max(1, round(size[0] * TRIM_SHAVE)), max(1, round(size[1] * TRIM_SHAVE))
+    shaved = (
+        left + dx if left else 0,
+        top + dy if top else 0,
+        right - dx if right < size[0] else right,
+        bottom - dy if bottom < size[1] else bottom,
+    )
+    return shaved if shaved[2] - shaved[0] >= 2 and shaved[3] - shaved[1] >= 2 else box
 
 
 HashFunction = Callable[[Image.Image], imagehash.ImageHash]
@@ -193,11 +232,31 @@ def int64_to_hex(value: int) -> str:
     return f"{value & _UINT64_MASK:016x}"
 
 
-def compute_hashes(source: Source) -> dict[str, str]:
-    """Every hash in HASHES, as hex, from one decode and one border trim; raises ImageError."""
+def part_hashes(img: Image.Image) -> str:
+    """The phash of each window in PARTS that is not blank, trimmed, as space-separated hex (duplicates once)."""
+    found: dict[str, None] = {}
+    for left, top, right, bottom in PARTS.values():
+        box = (
+            round(img.width * left),
+            round(img.height * top),
+            round(img.width * right),
+            round(img.height * bottom),
+        )
+        part = trim_border(img.crop(box))
+        if min(part.size) >= 8 and float(np.asarray(part, dtype=np.float32).std()) >= PART_MIN_SPREAD:
+            found[hash_to_hex(imagehash.phash(part))] = None
+    return " ".join(found)
+
+
+def compute_hashes(source: Source, parts: bool = True) -> dict[str, str]:
+    """Every hash in HASHES, as hex, from one decode and one border trim, and with ``parts`` the query side's
+    ``phash_parts``; raises ImageError."""
     img = open_image(source)
     trimmed = trim_border(img)
-    return {name: hash_to_hex(fn(img if name in UNTRIMMED else trimmed)) for name, fn in HASHES.items()}
+    hashes = {name: hash_to_hex(fn(img if name in UNTRIMMED else trimmed)) for name, fn in HASHES.items()}
+    if parts:
+        hashes["phash_parts"] = part_hashes(img)
+    return hashes
 
 
 def _hash_or_error(source: Source) -> dict[str, str] | ImageError:

@@ -15,13 +15,19 @@ from sourcefinder.match.scoring import NO_DISTANCE
 # Image hashes compared across listings: each retail hash against the factory's same hash and its mirror,
 # within a radius chosen on the hashing benchmark (docs/hashing.md): phash <= 12 or dhash <= 10.
 IMAGE_KINDS = {"phash": ("phash", "phash_mirror", 12), "dhash": ("dhash", "dhash_mirror", 10)}
+# The query side's extra hashes per kind (image_hashes.PARTS: a photo without its banner, frame, or a collage's
+# tiles): compared with every candidate pair, searched within the radius only for a single query (a lookup).
+QUERY_PARTS = {"phash": ("phash_parts",), "dhash": ()}
 # Pairs per block of the vectorised distances (times both sides' hash counts): bounds scratch memory.
 DISTANCE_BLOCK = 1 << 20
 
 
 def listing_hashes(listing: dict[str, Any], kinds: Sequence[str]) -> list[str]:
-    """Every hash of the given kinds over all of a listing's images (or its feed's ``image_phash``)."""
-    hashes = [h[kind] for h in listing.get("image_hashes") or [] for kind in kinds if h.get(kind)]
+    """Every hash of the given kinds over all of a listing's images (or its feed's ``image_phash``); a kind may
+    hold several, space-separated (``phash_parts``)."""
+    hashes = [
+        v for h in listing.get("image_hashes") or [] for kind in kinds for v in (h.get(kind) or "").split()
+    ]
     if not hashes and listing.get("image_phash") and "phash" in kinds:
         hashes.append(listing["image_phash"])
     return hashes
@@ -81,9 +87,21 @@ def best_distances(left: HashMatrix, right: HashMatrix, li: np.ndarray, ri: np.n
     return out
 
 
-def query_matrices(listings: Sequence[dict[str, Any]]) -> dict[str, HashMatrix]:
-    """The query side's hashes per kind: its plain hashes only (the factory side holds the mirrors)."""
-    return {kind: HashMatrix.of(listings, (kind,)) for kind in IMAGE_KINDS}
+@dataclass
+class QueryHashes:
+    """The query side's hashes per kind (the factory side holds the mirrors): ``searched`` within the radius of
+    IMAGE_KINDS, ``compared`` (with QUERY_PARTS) for the best distance of each candidate pair."""
+
+    searched: dict[str, HashMatrix]
+    compared: dict[str, HashMatrix]
+
+    @classmethod
+    def of(cls, listings: Sequence[dict[str, Any]], search_parts: bool = False) -> QueryHashes:
+        """``search_parts``: search with the parts too (a few queries; a batch searches its plain hashes)."""
+        compared = {kind: HashMatrix.of(listings, (kind, *QUERY_PARTS[kind])) for kind in IMAGE_KINDS}
+        if search_parts:
+            return cls(compared, compared)
+        return cls({kind: HashMatrix.of(listings, (kind,)) for kind in IMAGE_KINDS}, compared)
 
 
 class ImageIndex:
@@ -124,19 +142,19 @@ class ImageIndex:
         """An index of the given listing positions, in that order."""
         return ImageIndex({kind: matrix.take(rows) for kind, matrix in self.matrices.items()}, self.backend)
 
-    def candidates(self, queries: dict[str, HashMatrix]) -> tuple[np.ndarray, np.ndarray]:
+    def candidates(self, queries: QueryHashes) -> tuple[np.ndarray, np.ndarray]:
         """(query position, factory position) of every pair with a photo within the radius of IMAGE_KINDS."""
         found_q, found_f = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
         for kind, searcher in self.searchers.items():
-            query = queries[kind]
+            query = queries.searched[kind]
             owners, columns = np.nonzero(query.valid)
             q, entry, _ = searcher.search_arrays(query.hashes[owners, columns], IMAGE_KINDS[kind][2])
             found_q.append(owners.astype(np.int64)[q])
             found_f.append(self.owners[kind][entry])
         return np.concatenate(found_q), np.concatenate(found_f)
 
-    def distances(
-        self, queries: dict[str, HashMatrix], qi: np.ndarray, fi: np.ndarray
-    ) -> dict[str, np.ndarray]:
+    def distances(self, queries: QueryHashes, qi: np.ndarray, fi: np.ndarray) -> dict[str, np.ndarray]:
         """The best distance per hash kind of each pair (qi[k], fi[k]), NO_DISTANCE where a side has none."""
-        return {kind: best_distances(queries[kind], self.matrices[kind], qi, fi) for kind in IMAGE_KINDS}
+        return {
+            kind: best_distances(queries.compared[kind], self.matrices[kind], qi, fi) for kind in IMAGE_KINDS
+        }

@@ -9,9 +9,7 @@ See docs/architecture.md and docs/matching.md.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ from sourcefinder.match import persist
 from sourcefinder.match.candidates import Candidates, every_pair, find_candidates
 from sourcefinder.match.columns import StringColumn, column
 from sourcefinder.match.hamming import single_threaded
-from sourcefinder.match.images import HashMatrix, ImageIndex, query_matrices
+from sourcefinder.match.images import HashMatrix, ImageIndex, QueryHashes
 from sourcefinder.match.prepare import TitleInfo
 from sourcefinder.match.results import Match, match_of, own_id
 from sourcefinder.match.scoring import (
@@ -32,6 +30,7 @@ from sourcefinder.match.scoring import (
     identifier_signs,
     identifiers,
 )
+from sourcefinder.match.timings import timed
 from sourcefinder.match.title_compare import title_probabilities
 from sourcefinder.match.title_features import pair_features
 from sourcefinder.match.title_index import TitleIndex
@@ -47,14 +46,6 @@ STORE_FLOOR = 0.2
 DEFAULT_TITLE_TOP_N = 10
 # Candidate pairs per span of retail listings scored at once (bounds each worker's memory).
 SPAN_PAIRS = 50_000
-
-
-@contextmanager
-def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
-    """Add the wall time of the block to ``timings[stage]``."""
-    started = time.perf_counter()
-    yield
-    timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
 
 
 class FactoryIndex:
@@ -109,12 +100,12 @@ class FactoryIndex:
         images: list[ImageIndex] = []
 
         def index_images() -> None:
-            with _timed(timings, "image index build"):
+            with timed(timings, "image index build"):
                 images.append(ImageIndex.of(listings, backend))
 
-        with _timed(timings, "prepare factory titles"):
+        with timed(timings, "prepare factory titles"):
             side = TitleSide.prepared(listings, workers or Workers(1), meanwhile=index_images)
-        with _timed(timings, "title index build"):
+        with timed(timings, "title index build"):
             index = cls(
                 [own_id(listing) for listing in listings],
                 [listing.get("content_hash") for listing in listings],
@@ -280,7 +271,7 @@ class FactoryIndex:
         def span_of(span: tuple[int, int]) -> tuple[list[Match], dict[str, float], int, TitleSide | None]:
             self.timings, self.pairs_scored = {}, 0  # the worker's own copy: its stage timings and count
             listings = retail[span[0] : span[1]]
-            with _timed(self.timings, "prepare retail titles"):
+            with timed(self.timings, "prepare retail titles"):
                 infos = [prepare_listing(listing) for listing in listings]
             found = self.score(listings, infos, self.candidate_pairs(listings, infos, top_n), min_confidence)
             side = TitleSide.of_infos(infos) if sides else None
@@ -307,18 +298,23 @@ class FactoryIndex:
         self, retail: Sequence[dict[str, Any]], top_n: int | None, min_confidence: float, has_text: bool
     ) -> list[Match]:
         """Prepare, find candidates and score the given listings in this process."""
-        with _timed(self.timings, "prepare retail titles"):
+        with timed(self.timings, "prepare retail titles"):
             infos = [prepare_listing(listing) for listing in retail]
-        found = self.candidate_pairs(retail, infos, top_n)
+        found = self.candidate_pairs(retail, infos, top_n, search_parts=True)
         return self.score(retail, infos, found, min_confidence, has_text)
 
     def candidate_pairs(
-        self, retail: Sequence[dict[str, Any]], infos: Sequence[TitleInfo], top_n: int | None
+        self,
+        retail: Sequence[dict[str, Any]],
+        infos: Sequence[TitleInfo],
+        top_n: int | None,
+        search_parts: bool = False,
     ) -> Candidates:
-        """Blocking: each listing's ``top_n`` closest titles and near photos (every pair when ``top_n`` is None)."""
-        with _timed(self.timings, "candidates"):
+        """Blocking: each listing's ``top_n`` closest titles and near photos (every pair when ``top_n`` is None);
+        ``search_parts`` searches the photos' parts too (QueryHashes)."""
+        with timed(self.timings, "candidates"):
             vectors = self.titles.vectors([info.index_text for info in infos])
-            queries = query_matrices(retail)
+            queries = QueryHashes.of(retail, search_parts)
             if top_n is None:
                 return every_pair(self.titles, self.images, vectors, queries)
             return find_candidates(self.titles, self.images, vectors, queries, top_n)
@@ -366,7 +362,7 @@ class FactoryIndex:
     ) -> list[Match]:
         """The given candidate pairs scored; those at ``min_confidence`` or more (messages only for those)."""
         self.pairs_scored += len(found)
-        with _timed(self.timings, "evidence + scoring"):
+        with timed(self.timings, "evidence + scoring"):
             pairs = self.scored_pairs(retail, infos, found, has_text)
             values, photos = confidences(pairs), pairs.photo
             kept = np.flatnonzero(values >= min_confidence)
