@@ -24,6 +24,11 @@ logger = logging.getLogger(__name__)
 HASH_THREADS = 2  # SOURCEFINDER_HASH_THREADS: images hashed at once, in worker threads
 
 
+def main_photo_windows(role: str | None) -> str:
+    """The windows hashed of a listing's main photo: a factory's crops, a retail listing's parts."""
+    return "crops" if role == "factory" else "parts"
+
+
 class HashingPipeline:
     """Add ``image_hashes`` (every hash of every stored image, with the image's URL and checksum) and
     ``image_phash`` (the main image's phash). An image whose URL and checksum the listing's stored hashes
@@ -46,10 +51,11 @@ class HashingPipeline:
         images = adapter.get("images") or []
         known = self._stored_hashes(adapter) if images else {}
         hashes = []
-        for image in images:
+        for position, image in enumerate(images):
             result = known.get((image["url"], image.get("checksum")))
             if result is None:
-                result = await self._hash(item, self.store / image["path"], image["url"], adapter.get("role"))
+                windows = main_photo_windows(adapter.get("role")) if position == 0 else None
+                result = await self._hash(item, self.store / image["path"], image["url"], windows)
             else:
                 self.crawler.stats.inc_value("sourcefinder/images_hash_reused")
             if result is not None:
@@ -77,13 +83,13 @@ class HashingPipeline:
         entries = json.loads(row[0]) if row and row[0] else []
         return {(e["url"], e["checksum"]): e for e in entries if e.get("url") and e.get("checksum")}
 
-    async def _hash(self, item: Any, path: Path, url: str, role: str | None) -> dict[str, str] | None:
-        """The hashes of one stored image (a factory listing's without the query side's ``phash_parts``); None
-        (one warning line, counted) when it cannot be hashed."""
+    async def _hash(self, item: Any, path: Path, url: str, windows: str | None) -> dict[str, str] | None:
+        """The hashes of one stored image (with the ``windows`` of compute_hashes); None (one warning line,
+        counted) when it cannot be hashed."""
         self.crawler.stats.inc_value("sourcefinder/images_hashed")
         async with self.slots:
             try:
-                return await run_in_thread(compute_hashes, path, role != "factory")
+                return await run_in_thread(compute_hashes, path, windows)
             except ImageError as exc:
                 self.crawler.stats.inc_value("sourcefinder/image_errors")
                 logger.warning(image_skipped(describe(item), url, f"not hashed: {exc}"))

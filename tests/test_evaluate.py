@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sourcefinder.match.evaluation import read_truth, score_pairs
+from sourcefinder.match.evaluation import read_truth, recall_by_kind, score_pairs
 
 
 def test_precision_recall_f1():
@@ -36,3 +36,11 @@ def test_read_truth_names_missing_columns(tmp_path):
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(ValueError, match="factory_id, retail_id"):
         read_truth(path)
+
+
+def test_recall_by_kind_counts_sourced_listings_found_per_kind():
+    truth = {("t:1", "f:1"), ("t:1", "f:2"), ("t:2", "f:3"), ("t:3", "f:4")}
+    kinds = {"t:1": "border", "t:2": "border", "t:3": "collage"}
+    predicted = {("t:1", "f:2"), ("t:2", "f:9"), ("t:3", "f:4"), ("t:4", "f:1")}
+    assert recall_by_kind(predicted, truth, kinds) == {"border": (1, 2), "collage": (1, 1)}
+    assert recall_by_kind(set(), truth, {}) == {"unknown": (0, 3)}

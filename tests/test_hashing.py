@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageOps
 
+from sourcefinder.demo.designs import WALLS, View, random_design
+from sourcefinder.demo.render import jpeg_bytes, render_product
 from sourcefinder.match.image_hashes import (
     HASHES,
     PARTS,
@@ -65,11 +67,14 @@ def original_hashes(original: Image.Image) -> dict[str, str]:
 def test_compute_hashes_gives_every_hash_as_16_hex_digits(
     original: Image.Image, original_hashes: dict[str, str]
 ) -> None:
-    assert set(original_hashes) == set(HASHES) | {"phash_parts"}
-    assert all(len(original_hashes[name]) == 16 and int(original_hashes[name], 16) >= 0 for name in HASHES)
+    assert set(original_hashes) == set(HASHES) | {"phash_parts", "colour"}
+    assert all(
+        len(original_hashes[name]) == 16 and int(original_hashes[name], 16) >= 0
+        for name in [*HASHES, "colour"]
+    )
     parts = original_hashes["phash_parts"].split()
-    assert 1 < len(parts) <= len(PARTS) and all(len(h) == 16 and int(h, 16) >= 0 for h in parts)
-    assert set(compute_hashes(_jpeg(original, 90), parts=False)) == set(HASHES)  # the factory side's
+    assert 1 < len(parts) <= len(PARTS) + 1 and all(len(h) == 16 and int(h, 16) >= 0 for h in parts)
+    assert set(compute_hashes(_jpeg(original, 90), windows=None)) == set(HASHES) | {"colour"}  # the factory's
 
 
 def test_trim_border_removes_a_frame_and_leaves_a_full_bleed_picture_alone(original: Image.Image) -> None:
@@ -120,7 +125,7 @@ def _collage(img: Image.Image, others: list[Image.Image], columns: int) -> Image
 
 def _nearest(edited: bytes, source: bytes) -> int:
     """The smallest distance of the edited photo's phash or parts to the source photo's phash."""
-    hashes, phash = compute_hashes(edited), compute_hashes(source, parts=False)["phash"]
+    hashes, phash = compute_hashes(edited), compute_hashes(source, windows=None)["phash"]
     return min(_distance(h, phash) for h in [hashes["phash"], *hashes["phash_parts"].split()])
 
 
@@ -308,3 +313,47 @@ def test_hash_files_keeps_order_and_returns_errors(tmp_path: Path) -> None:
         compute_hashes(p) for i, p in enumerate(paths) if i != 3
     ]
     assert [str(r) for r in hash_files(paths, workers=1)] == [str(r) for r in results]
+
+
+def _render(colour: tuple[int, int, int], view: View | None = None, shape: str = "bowl") -> bytes:
+    design = random_design(random.Random(3), shape, colour, (250, 250, 245), "dots")
+    return jpeg_bytes(render_product(design, view), 80)
+
+
+def _colour_distance(a: bytes, b: bytes) -> int:
+    return _distance(compute_hashes(a, windows=None)["colour"], compute_hashes(b, windows=None)["colour"])
+
+
+@pytest.mark.parametrize(
+    ("view", "colour", "same"),
+    [
+        (View(wall=WALLS[9], zoom=1.3), (200, 40, 40), True),  # re-shot on another wall, closer
+        (View(turn=50, shift=(0.1, 0.05)), (200, 40, 40), True),  # turned and moved
+        (View(copies=2, zoom=0.9), (200, 40, 40), True),  # two of them
+        (None, (40, 90, 200), False),  # the blue one
+        (None, (40, 150, 60), False),  # the green one
+    ],
+    ids=["other-wall-closer", "turned", "two-copies", "other-colour-blue", "other-colour-green"],
+)
+def test_colour_code_keeps_a_reshot_item_and_tells_another_colour(
+    view: View | None, colour: tuple[int, int, int], same: bool
+) -> None:
+    red = _render((200, 40, 40))
+    distance = _colour_distance(red, _render(colour, view))
+    assert distance <= 2 if same else distance >= 3
+
+
+@pytest.mark.parametrize(
+    "box",
+    [(0.15, 0.15, 1.0, 1.0), (0.0, 0.0, 0.85, 0.88), (0.12, 0.02, 0.97, 0.9), (0.08, 0.08, 0.92, 0.92)],
+    ids=["lower-right", "upper-left", "off-centre", "centre"],
+)
+def test_a_factory_main_photos_crops_find_a_resellers_crop_of_it(original: Image.Image, box) -> None:
+    w, h = original.size
+    cropped = original.crop((round(w * box[0]), round(h * box[1]), round(w * box[2]), round(h * box[3])))
+    retail = compute_hashes(_jpeg(cropped.resize((500, 500)), 75))
+    factory = compute_hashes(_jpeg(original, 90), windows="crops")
+    found = [retail["phash"], *retail["phash_parts"].split()]
+    whole = min(_distance(h, factory["phash"]) for h in found)
+    by_crops = min(_distance(a, b) for a in found for b in factory["phash_crops"].split())
+    assert by_crops <= 12 and by_crops < whole  # within the radius of a near photo, where the whole is not

@@ -117,6 +117,20 @@ def best_source_scores(predicted: Iterable[Pair], truth: set[Pair]) -> BestSourc
     )
 
 
+def recall_by_kind(
+    predicted: Iterable[Pair], truth: set[Pair], kinds: dict[str, str]
+) -> dict[str, tuple[int, int]]:
+    """Best-source recall per kind of retail listing (``kinds``: retail id -> kind, e.g. how the demo made its
+    main photo): kind -> (sourced listings of that kind found, sourced listings of that kind)."""
+    found = {r for r, f in set(predicted) & truth}
+    counts: dict[str, tuple[int, int]] = {}
+    for retail in sorted({r for r, _ in truth}):
+        kind = kinds.get(retail, "unknown")
+        hits, total = counts.get(kind, (0, 0))
+        counts[kind] = (hits + (retail in found), total + 1)
+    return counts
+
+
 @dataclass(frozen=True)
 class CalibrationBin:
     """The pairs predicted in one confidence bin and how often they are right."""

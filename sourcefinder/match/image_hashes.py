@@ -53,8 +53,24 @@ PARTS: dict[str, tuple[float, float, float, float]] = {
 without its banner strips (``strip_bands``): without a strip at the top or bottom, without a decorative frame,
 and the halves and quarters a collage is made of. Only the query side computes them; the factory side is
 indexed whole (docs/hashing.md)."""
+CROPS: dict[str, tuple[float, float, float, float]] = {
+    "centre": (0.075, 0.075, 0.925, 0.925),
+    "centre_close": (0.125, 0.125, 0.875, 0.875),
+    "upper_left": (0.0, 0.0, 0.85, 0.85),
+    "upper_right": (0.15, 0.0, 1.0, 0.85),
+    "lower_left": (0.0, 0.15, 0.85, 1.0),
+    "lower_right": (0.15, 0.15, 1.0, 1.0),
+}
+"""Windows of a factory's main photo hashed as ``phash_crops``: what a reseller's crop of it may show (compared
+with candidate pairs, never searched)."""
 PART_MIN_SPREAD = 12
 """A window whose grey levels spread less than this (standard deviation) is blank: not hashed."""
+COLOUR_WALL_TOLERANCE = 50
+"""A pixel is the product's, not the wall's, when a channel differs from the outer ring's median by more."""
+COLOUR_SHARE = 0.03
+"""A colour bin is present in a photo when it holds at least this share of the product's pixels."""
+COLOUR_HUES = 12
+"""Hue bins of the colour code (each split by dark/bright and pale/vivid), after 4 grey bins: 52 bits."""
 _UINT64_MASK = (1 << 64) - 1
 _INT64_LIMIT = 1 << 63
 
@@ -232,30 +248,81 @@ def int64_to_hex(value: int) -> str:
     return f"{value & _UINT64_MASK:016x}"
 
 
-def part_hashes(img: Image.Image) -> str:
-    """The phash of each window in PARTS that is not blank, trimmed, as space-separated hex (duplicates once)."""
-    found: dict[str, None] = {}
-    for left, top, right, bottom in PARTS.values():
-        box = (
-            round(img.width * left),
-            round(img.height * top),
-            round(img.width * right),
-            round(img.height * bottom),
-        )
-        part = trim_border(img.crop(box))
-        if min(part.size) >= 8 and float(np.asarray(part, dtype=np.float32).std()) >= PART_MIN_SPREAD:
-            found[hash_to_hex(imagehash.phash(part))] = None
+def _band_height(rows: np.ndarray) -> int:
+    """How many rows from the first are a banner: mostly the first row's colour, text allowed; 0 when none or
+    when the strip is too high to be one."""
+    colour = np.median(rows[0])
+    banner = (
+        np.count_nonzero(np.abs(rows - colour) <= TRIM_TOLERANCE, axis=1) >= BAND_MIN_FRACTION * rows.shape[1]
+    )
+    height = len(banner) if banner.all() else int(np.argmin(banner))
+    return height if height <= BAND_MAX_HEIGHT * len(rows) else 0
+
+
+def strip_bands(img: Image.Image) -> Image.Image:
+    """The photo without a promo banner across its top or bottom (then trimmed), or as it is when it has none."""
+    rows = np.asarray(img, dtype=np.int16)
+    top, bottom = _band_height(rows), _band_height(rows[::-1])
+    if not (top or bottom):
+        return img
+    return trim_border(img.crop(_shaved((0, top, img.width, img.height - bottom), img.size)))
+
+
+def _windows(img: Image.Image, windows: dict[str, tuple[float, float, float, float]]) -> list[Image.Image]:
+    """The windows (fractions of the sides) of the photo, each trimmed."""
+    w, h = img.size
+    return [
+        trim_border(img.crop((round(w * left), round(h * top), round(w * right), round(h * bottom))))
+        for left, top, right, bottom in windows.values()
+    ]
+
+
+def window_hashes(images: Sequence[Image.Image]) -> str:
+    """The phash of each image that is not blank, as space-separated hex (each once)."""
+    found = {
+        hash_to_hex(imagehash.phash(img)): None
+        for img in images
+        if min(img.size) >= 8 and float(np.asarray(img, dtype=np.float32).std()) >= PART_MIN_SPREAD
+    }
     return " ".join(found)
 
 
-def compute_hashes(source: Source, parts: bool = True) -> dict[str, str]:
-    """Every hash in HASHES, as hex, from one decode and one border trim, and with ``parts`` the query side's
-    ``phash_parts``; raises ImageError."""
-    img = open_image(source)
+def colour_code(rgb: Image.Image) -> str:
+    """Which colours the product shows, as 64 bits (hex): one bit per grey level or hue/brightness/vividness bin
+    holding COLOUR_SHARE of the pixels that differ from the wall (all pixels when nearly none do). Two photos
+    of one item, even re-shot, share their bits; a different product mostly does not (docs/hashing.md)."""
+    pixels = np.asarray(rgb, dtype=np.int16)
+    ring = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+    product = np.abs(pixels - np.median(ring, axis=0)).max(axis=2) > COLOUR_WALL_TOLERANCE
+    if product.mean() < 0.02:
+        product = np.ones(product.shape, bool)
+    hsv = np.asarray(rgb.convert("HSV"), dtype=np.int16)[product]
+    hue, vivid, value = hsv[:, 0], hsv[:, 1], hsv[:, 2]
+    bins = np.where(
+        vivid < 48,
+        np.minimum(value // 64, 3),
+        4 + (hue * COLOUR_HUES // 256) * 4 + (value >= 128) * 2 + (vivid >= 144),
+    )
+    present = np.flatnonzero(np.bincount(bins, minlength=64) >= COLOUR_SHARE * len(bins))
+    return f"{sum(1 << int(b) for b in present):016x}"
+
+
+def compute_hashes(source: Source, windows: str | None = "parts") -> dict[str, str]:
+    """Every hash in HASHES and the ``colour`` code, as hex, from one decode and one border trim; and the
+    windows' phashes: ``parts`` (a query photo's: ``phash_parts``, PARTS and the photo without banners),
+    ``crops`` (a factory's main photo: ``phash_crops``, CROPS) or None. Raises ImageError."""
+    rgb = open_image(source, "RGB")
+    img = rgb.convert("L")
     trimmed = trim_border(img)
     hashes = {name: hash_to_hex(fn(img if name in UNTRIMMED else trimmed)) for name, fn in HASHES.items()}
-    if parts:
-        hashes["phash_parts"] = part_hashes(img)
+    hashes["colour"] = colour_code(rgb)
+    if windows == "parts":
+        stripped = strip_bands(img)
+        hashes["phash_parts"] = window_hashes([stripped] * (stripped is not img) + _windows(img, PARTS))
+    elif windows == "crops":
+        hashes["phash_crops"] = window_hashes(_windows(img, CROPS))
+    elif windows is not None:
+        raise ValueError(f"windows are parts, crops or None, not {windows!r}")
     return hashes
 
 

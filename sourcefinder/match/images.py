@@ -15,6 +15,10 @@ from sourcefinder.match.scoring import NO_DISTANCE
 # Image hashes compared across listings: each retail hash against the factory's same hash and its mirror,
 # within a radius chosen on the hashing benchmark (docs/hashing.md): phash <= 12 or dhash <= 10.
 IMAGE_KINDS = {"phash": ("phash", "phash_mirror", 12), "dhash": ("dhash", "dhash_mirror", 10)}
+# The colour code of every photo (image_hashes.colour_code): compared, never searched.
+COLOUR = "colour"
+# The factory side's extra hashes per kind (image_hashes.CROPS, of its main photo): compared, never searched.
+FACTORY_CROPS = {"phash": "phash_crops"}
 # The query side's extra hashes per kind (image_hashes.PARTS: a photo without its banner, frame, or a collage's
 # tiles): compared with every candidate pair, searched within the radius only for a single query (a lookup).
 QUERY_PARTS = {"phash": ("phash_parts",), "dhash": ()}
@@ -99,6 +103,7 @@ class QueryHashes:
     def of(cls, listings: Sequence[dict[str, Any]], search_parts: bool = False) -> QueryHashes:
         """``search_parts``: search with the parts too (a few queries; a batch searches its plain hashes)."""
         compared = {kind: HashMatrix.of(listings, (kind, *QUERY_PARTS[kind])) for kind in IMAGE_KINDS}
+        compared[COLOUR] = HashMatrix.of(listings, (COLOUR,))
         if search_parts:
             return cls(compared, compared)
         return cls({kind: HashMatrix.of(listings, (kind,)) for kind in IMAGE_KINDS}, compared)
@@ -106,14 +111,16 @@ class QueryHashes:
 
 class ImageIndex:
     """Per hash kind, the factory listings' hashes and their mirrors (a HashMatrix) and a Hamming index over
-    them, each hash owned by its listing's position."""
+    them, each hash owned by its listing's position; and, compared but not searched, their photos' colour codes
+    and their main photos' crops."""
 
     def __init__(self, matrices: dict[str, HashMatrix], backend: str = "auto") -> None:
         self.matrices = matrices
         self.backend = backend
         self.searchers: dict[str, HammingIndex] = {}
         self.owners: dict[str, np.ndarray] = {}
-        for kind, matrix in matrices.items():
+        for kind in IMAGE_KINDS:
+            matrix = matrices[kind]
             owners, columns = np.nonzero(matrix.valid)
             if len(owners):
                 self.searchers[kind] = HammingIndex(matrix.hashes[owners, columns], backend=backend)
@@ -122,13 +129,11 @@ class ImageIndex:
     @classmethod
     def of(cls, listings: Sequence[dict[str, Any]], backend: str = "auto") -> ImageIndex:
         """The image index of factory listings (``backend``: the Hamming search's, see HammingIndex)."""
-        return cls(
-            {
-                kind: HashMatrix.of(listings, (plain, mirror))
-                for kind, (plain, mirror, _) in IMAGE_KINDS.items()
-            },
-            backend,
-        )
+        matrices = {
+            kind: HashMatrix.of(listings, (plain, mirror)) for kind, (plain, mirror, _) in IMAGE_KINDS.items()
+        }
+        compared = (COLOUR, *FACTORY_CROPS.values())
+        return cls({**matrices, **{name: HashMatrix.of(listings, (name,)) for name in compared}}, backend)
 
     def __len__(self) -> int:
         return len(next(iter(self.matrices.values())))
@@ -154,7 +159,14 @@ class ImageIndex:
         return np.concatenate(found_q), np.concatenate(found_f)
 
     def distances(self, queries: QueryHashes, qi: np.ndarray, fi: np.ndarray) -> dict[str, np.ndarray]:
-        """The best distance per hash kind of each pair (qi[k], fi[k]), NO_DISTANCE where a side has none."""
-        return {
-            kind: best_distances(queries.compared[kind], self.matrices[kind], qi, fi) for kind in IMAGE_KINDS
+        """The best distance per hash kind of each pair (qi[k], fi[k]) over the factory's hashes, mirrors and
+        crops, and of their colour codes; NO_DISTANCE where a side has none."""
+        found = {
+            kind: best_distances(queries.compared[kind], self.matrices[kind], qi, fi)
+            for kind in [*IMAGE_KINDS, COLOUR]
         }
+        for kind, crops in FACTORY_CROPS.items():
+            cropped = best_distances(queries.compared[kind], self.matrices[crops], qi, fi)
+            closer = (cropped >= 0) & ((found[kind] < 0) | (cropped < found[kind]))
+            found[kind] = np.where(closer, cropped, found[kind])
+        return found

@@ -350,6 +350,7 @@ class FactoryIndex:
             ),
             found.cosine,
             np.full(len(found), has_text),
+            found.distances["colour"],
         )
 
     def score(

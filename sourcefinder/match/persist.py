@@ -15,7 +15,7 @@ import numpy as np
 from scipy import sparse
 
 FORMAT = "sourcefinder-index"
-VERSION = 2  # 2: strings as columns, cached title-side arrays saved
+VERSION = 3  # 2: strings as columns, cached title-side arrays saved; 3: colour codes
 _VALUES = "values.json"
 
 

@@ -23,6 +23,7 @@ FEATURES = (
     "photo_far",
     "photo_missing",
     "photo_gap",
+    "colour_far",
     "title_missing",
 )
 # Identifiers are never in the demo or the real title data, so their weight is set, not fitted: an equal
@@ -32,6 +33,9 @@ IDENTIFIER_LOG_ODDS = 6.0
 # phash or dhash; photos of different products sit near 28 (docs/hashing.md).
 CLOSE, NEAR, FAR_SPAN = 6, 12, 16
 NO_DISTANCE = -1  # a side has no photo hash of that kind
+# Colour codes (image_hashes.colour_code) this many bits apart or more are different colours: photos of one
+# item, re-shot, stay within 2 (tests/test_hashing.py), a different product is 3 or more in most pairs.
+COLOUR_APART = 4
 
 
 @dataclass
@@ -46,6 +50,7 @@ class ScoredPairs:
     identifiers: np.ndarray  # +1 an equal GTIN/MPN, -1 a different one, 0 neither
     title_cosine: np.ndarray  # TF-IDF cosine of the titles in the factory index's weights
     title_known: np.ndarray | None = None  # False where the query has no title (a photo-only lookup)
+    colour: np.ndarray | None = None  # bits between the closest colour codes of both sides, NO_DISTANCE: none
 
     def __len__(self) -> int:
         return len(self.retail)
@@ -131,8 +136,12 @@ def lead_margins(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarr
     return np.where(other <= -99.0, 0.0, np.clip(values - other, -10.0, 10.0) / 5)
 
 
-def _photo_features(photo: np.ndarray, group: np.ndarray, groups: int) -> list[np.ndarray]:
-    """photo_close, photo_near, photo_far, photo_missing, photo_gap from the best distances (-1: none)."""
+def _photo_features(
+    photo: np.ndarray, colour: np.ndarray, group: np.ndarray, groups: int
+) -> list[np.ndarray]:
+    """photo_close, photo_near, photo_far, photo_missing, photo_gap from the best distances (-1: none), and
+    colour_far: how far apart the colours of photos that are not the same photo are (a re-shot photo of the
+    item keeps its colours; a photo of another thing mostly does not)."""
     known = photo >= 0
     best = _group_best(np.where(known, photo, 99.0), group, groups, np.minimum, 99.0)
     return [
@@ -141,7 +150,13 @@ def _photo_features(photo: np.ndarray, group: np.ndarray, groups: int) -> list[n
         np.where(known, np.clip((photo - NEAR) / FAR_SPAN, 0.0, 1.0), 0.0),
         ~known,
         np.where(known, np.minimum((photo - best) / 10, 2.0), 0.0),
+        np.where(known & (photo > NEAR) & (colour >= 0), np.minimum(colour / COLOUR_APART, 1.0), 0.0),
     ]
+
+
+def _colours(pairs: ScoredPairs) -> np.ndarray:
+    """The pairs' colour distances as floats (NO_DISTANCE for all when they were not measured)."""
+    return np.full(len(pairs), float(NO_DISTANCE)) if pairs.colour is None else pairs.colour.astype(float)
 
 
 def feature_matrix(pairs: ScoredPairs) -> np.ndarray:
@@ -159,7 +174,7 @@ def feature_matrix(pairs: ScoredPairs) -> np.ndarray:
         np.where(known, np.minimum(best_title - title, 10.0) / 5, 0.0),
         np.where(known, lead_margins(np.where(known, title, -99.0), group, groups), 0.0),
         np.where(known, np.asarray(pairs.title_cosine, float), 0.0),
-        *_photo_features(pairs.photo.astype(float), group, groups),
+        *_photo_features(pairs.photo.astype(float), _colours(pairs), group, groups),
         (~known).astype(float),
     ]
     return np.column_stack(columns).astype(float).reshape(n, len(FEATURES))
