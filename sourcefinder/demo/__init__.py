@@ -4,7 +4,7 @@
 ``DemoServer(root)`` serves it on 127.0.0.1 in pages shaped like the real ones. See docs/demo.md.
 """
 
-from sourcefinder.demo.catalogue import build_marketplace, load_catalogue
+from sourcefinder.demo.catalogue import build_marketplace, load_catalogue, read_photo_edits
 from sourcefinder.demo.plan import FACTORY_SOURCE, RETAIL_SOURCE
 from sourcefinder.demo.server import DemoServer, serve_forever
 
@@ -14,5 +14,6 @@ __all__ = [
     "DemoServer",
     "build_marketplace",
     "load_catalogue",
+    "read_photo_edits",
     "serve_forever",
 ]

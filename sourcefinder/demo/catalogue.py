@@ -6,6 +6,7 @@
 - ``img/1688/*.jpg`` and ``img/taobao/*.jpg``: the photos;
 - ``ground_truth.csv`` (``retail_id,factory_id``): one row per true (retail, factory source) pair;
 - ``cases.csv`` (``retail_id,case``): which kind of case each retail listing is (see docs/demo.md);
+- ``photo_edits.csv`` (``retail_id,kind``): how each retail listing's main photo was made (main_photos.py);
 - ``manifest.json``: version, seed, size and counts; written last, so a finished build is reused.
 
 The build is deterministic: the same seed and size give the same files, byte for byte.
@@ -22,13 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from sourcefinder.demo.generator import Generator
+from sourcefinder.demo.main_photos import PHOTO_KINDS
 from sourcefinder.demo.photos import draw_photos
 
-VERSION = 1
+VERSION = 2
 # (factory offers, retail listings); a number n of factory offers means (n, 3n).
 SIZES = {"small": (30, 80), "default": (150, 450)}
 CASES = ("plain", "size_sibling", "colour_sibling", "two_factories", "look_alike", "no_source")
-_OUTPUTS = ("manifest.json", "catalogue.json", "ground_truth.csv", "cases.csv", "img")
+_OUTPUTS = ("manifest.json", "catalogue.json", "ground_truth.csv", "cases.csv", "photo_edits.csv", "img")
 
 
 def build_marketplace(root: Path, seed: int = 7, size: str | int = "default") -> Path:
@@ -47,9 +49,11 @@ def build_marketplace(root: Path, seed: int = 7, size: str | int = "default") ->
     _write_json(root / "catalogue.json", {"factory": plan.factory, "retail": plan.retail})
     _write_csv(root / "ground_truth.csv", ("retail_id", "factory_id"), plan.truth)
     _write_csv(root / "cases.csv", ("retail_id", "case"), plan.cases)
+    _write_csv(root / "photo_edits.csv", ("retail_id", "kind"), plan.photo_kinds)
     counts = {"factory": len(plan.factory), "retail": len(plan.retail), "true_pairs": len(plan.truth)}
     counts |= {case: sum(1 for _, c in plan.cases if c == case) for case in CASES}
-    _write_json(manifest_path, wanted | {"counts": counts})
+    photos = {kind: sum(1 for _, k in plan.photo_kinds if k == kind) for kind in PHOTO_KINDS}
+    _write_json(manifest_path, wanted | {"counts": counts, "main_photos": photos})
     return root
 
 
@@ -59,6 +63,12 @@ def load_catalogue(root: Path) -> dict[str, list[dict[str, Any]]]:
     if not path.exists():
         raise FileNotFoundError(f"no demo catalogue at {root}: run build_marketplace({str(root)!r}) first")
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_photo_edits(path: Path) -> dict[str, str]:
+    """The kind of each retail listing's main photo, from a built catalogue's ``photo_edits.csv``."""
+    with Path(path).open(encoding="utf-8", newline="") as handle:
+        return {row["retail_id"]: row["kind"] for row in csv.DictReader(handle)}
 
 
 def _counts(size: str | int) -> tuple[int, int]:

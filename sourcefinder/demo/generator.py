@@ -15,7 +15,8 @@ from typing import Any
 
 from sourcefinder.demo import kinds as K
 from sourcefinder.demo.designs import Design, random_design, recolour, views_for
-from sourcefinder.demo.photo_edits import Edit, light_edit, random_edit
+from sourcefinder.demo.main_photos import OWN_PHOTO, plan_main_photo
+from sourcefinder.demo.photo_edits import Edit, light_edit
 from sourcefinder.demo.plan import FACTORY_SOURCE, RETAIL_SOURCE, Family, Offer, Plan
 
 
@@ -294,11 +295,16 @@ class Generator:
         if rng.random() < 0.4:
             listing["attributes"]["货号"] = source.data["attributes"]["货号"]
         paths = [f"img/taobao/{listing['id']}_0.jpg"]
-        self.out.edits.append((paths[0], source.images[0], random_edit(rng, listing["handle"])))
+        others = [
+            *source.images[1:],
+            rng.choice([o["images"][0] for o in self.out.factory if o["id"] != source.id]),
+        ]
+        look, seller = self._look(family, source.colour), (listing["handle"], listing["price"])
+        kind = plan_main_photo(rng, self.out, paths[0], source.images[0], look, others, seller)
         for extra in rng.sample(source.images[1:], rng.choices((0, 1, 2), (45, 40, 15))[0]):
             paths.append(f"img/taobao/{listing['id']}_{len(paths)}.jpg")
             self.out.edits.append((paths[-1], extra, light_edit(rng, listing["handle"])))
-        self._add_listing(listing, paths, case)
+        self._add_listing(listing, paths, case, kind)
         self.out.truth += [(f"{RETAIL_SOURCE}:{listing['id']}", f"{FACTORY_SOURCE}:{o.id}") for o in offers]
 
     def _unsourced(self, case: str, near: Offer | None) -> None:
@@ -320,12 +326,13 @@ class Generator:
         paths = [f"img/taobao/{listing['id']}_{i}.jpg" for i in range(rng.randint(1, 3))]
         for path, view in zip(paths, views_for(rng, len(paths)), strict=True):
             self.out.renders.append((path, self._look(family, colour), view))
-        self._add_listing(listing, paths, case)
+        self._add_listing(listing, paths, case, OWN_PHOTO)
 
-    def _add_listing(self, listing: dict[str, Any], paths: list[str], case: str) -> None:
+    def _add_listing(self, listing: dict[str, Any], paths: list[str], case: str, photo_kind: str) -> None:
         listing["images"] = paths
         self.out.retail.append(listing)
         self.out.cases.append((f"{RETAIL_SOURCE}:{listing['id']}", case))
+        self.out.photo_kinds.append((f"{RETAIL_SOURCE}:{listing['id']}", photo_kind))
 
     def plan(self) -> Plan:
         """Generate the whole catalogue; retail listings come out in a shuffled order."""

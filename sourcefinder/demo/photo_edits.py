@@ -1,14 +1,19 @@
-"""What resellers do to a factory photo: resize, crop, tone, mirror, border and watermark, then recompress."""
+"""What resellers do to a factory photo: resize, crop, tone, mirror, border and watermark, then recompress.
+
+The heavier reworks (wide frames, padding, banners, collages...) are in sourcefinder.demo.photo_layouts.
+"""
 
 from __future__ import annotations
 
 import io
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageOps
 
 from sourcefinder.demo.designs import Colour
+from sourcefinder.demo.photo_layouts import Layout
 from sourcefinder.demo.render import SIZE, jpeg_bytes
 
 
@@ -98,7 +103,11 @@ def _watermarked(img: Image.Image, text: str) -> Image.Image:
     return img
 
 
-def edited_jpeg(source: bytes, edit: Edit) -> bytes:
-    """The JPEG bytes of a photo after a reseller's edit."""
+def edited_jpeg(source: bytes, edit: Edit | Layout, tiles: Sequence[bytes] = ()) -> bytes:
+    """The JPEG bytes of a photo after a reseller's edit or layout (``tiles``: a collage's other photos)."""
     with Image.open(io.BytesIO(source)) as img:
-        return jpeg_bytes(apply_edit(img.convert("RGB"), edit), edit.quality)
+        img = img.convert("RGB")
+        if isinstance(edit, Edit):
+            return jpeg_bytes(apply_edit(img, edit), edit.quality)
+        others = [Image.open(io.BytesIO(tile)).convert("RGB") for tile in tiles]
+        return jpeg_bytes(edit.apply(img, others), edit.quality)

@@ -10,6 +10,7 @@ from typing import Any
 
 from sourcefinder.demo.designs import Design, View
 from sourcefinder.demo.photo_edits import Edit, edited_jpeg
+from sourcefinder.demo.photo_layouts import Layout
 from sourcefinder.demo.plan import Plan
 from sourcefinder.demo.render import jpeg_bytes, render_product
 
@@ -19,10 +20,15 @@ def _render_job(job: tuple[Path, Design, View]) -> None:
     path.write_bytes(jpeg_bytes(render_product(design, view)))
 
 
-def _edit_job(job: tuple[Path, Path, Edit | None]) -> None:
-    path, source, edit = job
+def _edit_job(job: tuple[Path, Path, Edit | Layout | None, list[Path]]) -> None:
+    path, source, edit, tiles = job
     data = source.read_bytes()
-    path.write_bytes(data if edit is None else edited_jpeg(data, edit))
+    path.write_bytes(data if edit is None else edited_jpeg(data, edit, [tile.read_bytes() for tile in tiles]))
+
+
+def _needs(edit: Edit | Layout | None) -> tuple[str, ...]:
+    """The other photos (paths under the root) an edit reads besides its source: a collage's tiles."""
+    return edit.sources() if isinstance(edit, Layout) else ()
 
 
 def _run(function: Callable[[Any], None], jobs: list, workers: int) -> None:
@@ -42,9 +48,13 @@ def draw_photos(root: Path, plan: Plan) -> None:
     done = {path for path, _, _ in plan.renders}
     pending = plan.edits
     while pending:
-        ready = [job for job in pending if job[1] in done]
-        pending = [job for job in pending if job[1] not in done]
+        ready = [job for job in pending if {job[1], *_needs(job[2])} <= done]
+        pending = [job for job in pending if not {job[1], *_needs(job[2])} <= done]
         if not ready:
             raise RuntimeError(f"photo edits without a source: {pending[:3]}")
-        _run(_edit_job, [(root / path, root / source, edit) for path, source, edit in ready], workers)
+        jobs = [
+            (root / path, root / source, edit, [root / t for t in _needs(edit)])
+            for path, source, edit in ready
+        ]
+        _run(_edit_job, jobs, workers)
         done |= {path for path, _, _ in ready}

@@ -8,6 +8,7 @@ from typing import Any
 from sourcefinder.demo import kinds as K
 from sourcefinder.demo.designs import Design, View
 from sourcefinder.demo.photo_edits import Edit
+from sourcefinder.demo.photo_layouts import Layout
 
 FACTORY_SOURCE = "demo1688"
 RETAIL_SOURCE = "demotaobao"
@@ -47,4 +48,5 @@ class Plan:
     truth: list[tuple[str, str]] = field(default_factory=list)
     cases: list[tuple[str, str]] = field(default_factory=list)
     renders: list[tuple[str, Design, View]] = field(default_factory=list)
-    edits: list[tuple[str, str, Edit | None]] = field(default_factory=list)
+    edits: list[tuple[str, str, Edit | Layout | None]] = field(default_factory=list)
+    photo_kinds: list[tuple[str, str]] = field(default_factory=list)  # (retail id, kind of its main photo)
