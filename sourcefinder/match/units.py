@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 _NUMBER = r"\d+(?:\.\d+)?"
 LETTER_SIZE = "size"  # the dimension of letter sizes (S, M, XL)
+PRODUCT_TYPE = "type"  # the kind of item a title's head noun names (resources/product_types.json)
 
 
 class Quantity(NamedTuple):
@@ -55,6 +56,8 @@ def dimension_label(dimension: str) -> str:
     dims = unit_table()["dimensions"]
     if dimension == LETTER_SIZE:
         return unit_table()["letter_size_label"]
+    if dimension == PRODUCT_TYPE:
+        return unit_table()["product_type_label"]
     return dims[dimension]["label"] if dimension in dims else dimension
 
 
