@@ -47,8 +47,9 @@ C = 1.0
 FOLDS = 3
 SEED = 0
 ATTRIBUTE_KEYS = 40  # the most common attribute keys get a learned weight each
-# Facts that make two listings different items whatever their cluster says (16.5cm vs 18cm, S vs XL, 红 vs 黑).
-HARD_CONFLICTS = ("quantity_conflict", "size_conflict", "colour_conflict")
+# Facts that make two listings different items whatever their cluster says (16.5cm vs 18cm, S vs XL, 红 vs 黑,
+# 连衣裙 vs 半身裙).
+HARD_CONFLICTS = ("quantity_conflict", "size_conflict", "colour_conflict", "type_conflict")
 
 
 @dataclass

@@ -12,6 +12,7 @@ from types import MappingProxyType
 from sourcefinder.match.title_text import (
     attribute_models,
     normalize,
+    product_types,
     split_values,
     text_colours,
     title_models,
@@ -97,9 +98,9 @@ def parse_pv_pairs(pv_pairs: str | None) -> dict[str, str]:
 
 
 def _all_quantities(text: str) -> list[Quantity]:
-    """The quantities and letter sizes of a normalised text, then its English facts (counts, ordinals, versions,
-    platform and edition words: title_words)."""
-    found = [*find_quantities(text), *find_letter_sizes(text)]
+    """The quantities, letter sizes and product types of a normalised text, then its English facts (counts,
+    ordinals, versions, platform and edition words: title_words)."""
+    found = [*find_quantities(text), *find_letter_sizes(text), *product_types(text)]
     return found + english_facts(text, [q.span for q in found])
 
 

@@ -13,7 +13,7 @@ from importlib import resources
 from types import ModuleType
 from typing import Any
 
-from sourcefinder.match.units import Quantity
+from sourcefinder.match.units import PRODUCT_TYPE, Quantity
 
 _NO_VALUE = {"", "其他", "other", "其它", "无", "none", "null", "other/其他", "其他/other"}
 
@@ -64,6 +64,31 @@ def _colour_families() -> dict[str, str]:
 def _colour_pattern(single_chars: bool) -> re.Pattern[str]:
     words = [w for w in _colour_families() if single_chars or len(w) > 1]
     return re.compile(_first_char_guard(words) + f"(?:{_alternation(words)})")
+
+
+@cache
+def _product_families() -> dict[str, str]:
+    """Product type word -> family."""
+    table = json.loads(resource("product_types.json"))["families"]
+    return {word: family for family, words in table.items() for word in words}
+
+
+@cache
+def _product_pattern() -> re.Pattern[str]:
+    words = list(_product_families())
+    return re.compile(_first_char_guard(words) + f"(?:{_alternation(words)})")
+
+
+def product_types(text: str) -> list[Quantity]:
+    """The head nouns of a normalised title as product-type facts (``type: 连衣裙``); a type word written right
+    before another modifies it (T恤连衣裙 is a 连衣裙, 衬衫裙 too)."""
+    found = list(_product_pattern().finditer(text))
+    families = _product_families()
+    return [
+        Quantity(PRODUCT_TYPE, families[m.group(0)], m.group(0), m.span())
+        for k, m in enumerate(found)
+        if k + 1 == len(found) or found[k + 1].start() != m.end()
+    ]
 
 
 @cache
