@@ -13,7 +13,7 @@ from importlib import resources
 from types import ModuleType
 from typing import Any
 
-from sourcefinder.match.units import PRODUCT_TYPE, Quantity
+from sourcefinder.match.units import PRODUCT_TYPE, Quantity, alternation
 
 _NO_VALUE = {"", "其他", "other", "其它", "无", "none", "null", "other/其他", "其他/other"}
 
@@ -25,10 +25,6 @@ def resource(name: str) -> str:
 def word_list(name: str) -> list[str]:
     lines = (line.strip() for line in resource(name).splitlines())
     return [line for line in lines if line and not line.startswith("#")]
-
-
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 def _first_char_guard(words: Iterable[str]) -> str:
@@ -63,7 +59,7 @@ def _colour_families() -> dict[str, str]:
 @cache
 def _colour_pattern(single_chars: bool) -> re.Pattern[str]:
     words = [w for w in _colour_families() if single_chars or len(w) > 1]
-    return re.compile(_first_char_guard(words) + f"(?:{_alternation(words)})")
+    return re.compile(_first_char_guard(words) + f"(?:{alternation(words)})")
 
 
 @cache
@@ -76,7 +72,7 @@ def _product_families() -> dict[str, str]:
 @cache
 def _product_pattern() -> re.Pattern[str]:
     words = list(_product_families())
-    return re.compile(_first_char_guard(words) + f"(?:{_alternation(words)})")
+    return re.compile(_first_char_guard(words) + f"(?:{alternation(words)})")
 
 
 def product_types(text: str) -> list[Quantity]:
@@ -157,6 +153,7 @@ def _userdict_words() -> list[str]:
 
 _POSSESSIVE = re.compile(r"(?<=[a-z])['’]s(?![a-z])")  # disney's -> disneys, never a size S
 _PUNCT = re.compile(r"[^\w.*×\-/+%]+|_")
+_TILDE_RANGE = re.compile(r"(?<=\d)\s*~\s*(?=\d)")  # 80~130斤 is the range 80-130斤
 _MODEL = re.compile(r"(?=[a-z0-9])(?<![a-z0-9])[a-z0-9]+(?:-[a-z0-9]+)*(?![a-z0-9])")
 
 
@@ -164,7 +161,7 @@ def normalize(text: str) -> str:
     """NFKC (full-width to half-width), traditional to simplified, lowercase, marketing words and punctuation out."""
     text = unicodedata.normalize("NFKC", text or "")
     text = _POSSESSIVE.sub("s", _simplified(text).lower())
-    text = _marketing().sub(" ", text)
+    text = _TILDE_RANGE.sub("-", _marketing().sub(" ", text))
     return " ".join(_PUNCT.sub(" ", text).split())
 
 
