@@ -11,6 +11,7 @@ from types import MappingProxyType
 
 from sourcefinder.match.title_text import (
     attribute_models,
+    brand_names,
     normalize,
     product_types,
     split_values,
@@ -148,7 +149,7 @@ def prepare(title: str, attributes: Mapping[str, str] | None = None) -> TitleInf
         models |= attribute_models(value)
     articles = {code for value in _pick(attributes, _ARTICLE_KEYS) for code in attribute_models(value)}
     tokens = tokens_of(text)
-    brands = {b for v in _pick(attributes, _BRAND_KEYS) for b in split_values(v)}
+    brands = {b for v in _pick(attributes, _BRAND_KEYS) for b in brand_names(v)}
     brands |= _known_brands().intersection(tokens)
     attrs = {
         sys.intern(k): parts

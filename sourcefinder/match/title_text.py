@@ -186,6 +186,28 @@ def split_values(value: str) -> frozenset[str]:
     return frozenset(p for p in parts if p and p not in _NO_VALUE)
 
 
+_QUALIFIER = re.compile(r"[（(][^）)]*[）)]")
+# A 品牌 value that names no brand: other/其他 glued, "X品牌" (自主品牌, 设计师品牌, 非品牌), "see the description",
+# a bare number.
+_PLACEHOLDER = re.compile(r"(?:other|其他|其它|none|无)+|.*品牌|见描述|见详情|详见描述|\d+")
+
+
+@cache
+def attribute_words() -> frozenset[str]:
+    """Words sellers fill the other attributes with (腰型 高腰, 风格 韩版, 厚薄 加厚): they describe an item and
+    never name its brand."""
+    return frozenset(word_list("attribute_words.txt"))
+
+
+@lru_cache(maxsize=1 << 14)
+def brand_names(value: str) -> frozenset[str]:
+    """The brands of a 品牌 value (``Kangnai/康奈`` -> ``kangnai``, ``康奈``), without the class Taobao's
+    registry files a brand under (``双潮（服饰）`` -> ``双潮``), placeholders and words that describe the item
+    (``高腰``); cached."""
+    parts = split_values(_QUALIFIER.sub(" ", value))
+    return frozenset(p for p in parts if not _PLACEHOLDER.fullmatch(p) and p not in attribute_words())
+
+
 def text_colours(text: str, single_chars: bool = False) -> set[str]:
     families = _colour_families()
     return {families[m.group(0)] for m in _colour_pattern(single_chars).finditer(text)}
