@@ -49,8 +49,8 @@ FOLDS = 3
 SEED = 0
 ATTRIBUTE_KEYS = 40  # the most common attribute keys get a learned weight each
 # Facts that make two listings different items whatever their cluster says (16.5cm vs 18cm, S vs XL, 红 vs 黑,
-# 连衣裙 vs 半身裙).
-HARD_CONFLICTS = ("quantity_conflict", "size_conflict", "colour_conflict", "type_conflict")
+# 连衣裙 vs 半身裙, SHB610 vs SHB650: EMBER lumps a line's colourways, BV4780557 and BV4780682, in one cluster).
+HARD_CONFLICTS = ("quantity_conflict", "size_conflict", "colour_conflict", "type_conflict", "model_conflict")
 
 
 @dataclass
