@@ -137,6 +137,9 @@ def test_two_high_waisted_jeans_do_not_agree_on_a_brand() -> None:
             {"长裤", "打底裤", "半身裙"},
         ),
         ("2020新款女装春秋套装", set()),  # broad words name no type
+        ("全棉被套单件200x230cm", {"被套"}),
+        ("纯棉被套床单四件套1.8m床", set()),  # a set's title lists the nouns of its parts
+        ("卫衣运动套装女春秋两件套", set()),
     ],
 )
 def test_product_types_are_the_head_nouns(title: str, types: set[str]) -> None:

@@ -63,10 +63,14 @@ def _colour_pattern(single_chars: bool) -> re.Pattern[str]:
 
 
 @cache
+def _product_types() -> dict:
+    return json.loads(resource("product_types.json"))
+
+
+@cache
 def _product_families() -> dict[str, str]:
     """Product type word -> family."""
-    table = json.loads(resource("product_types.json"))["families"]
-    return {word: family for family, words in table.items() for word in words}
+    return {word: family for family, words in _product_types()["families"].items() for word in words}
 
 
 @cache
@@ -75,9 +79,17 @@ def _product_pattern() -> re.Pattern[str]:
     return re.compile(_first_char_guard(words) + f"(?:{alternation(words)})")
 
 
+@cache
+def _set_pattern() -> re.Pattern[str]:
+    return re.compile(alternation(_product_types()["sets"]))
+
+
 def product_types(text: str) -> list[Quantity]:
     """The head nouns of a normalised title as product-type facts (``type: 连衣裙``); a type word written right
-    before another modifies it (T恤连衣裙 is a 连衣裙, 衬衫裙 too)."""
+    before another modifies it (T恤连衣裙 is a 连衣裙, 衬衫裙 too), and a set's title (被套床单四件套) lists the
+    nouns of its parts, not its type."""
+    if _set_pattern().search(text):
+        return []
     found = list(_product_pattern().finditer(text))
     families = _product_families()
     return [
