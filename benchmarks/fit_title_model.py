@@ -7,13 +7,14 @@ another cluster is a negative (same-cluster candidates are positives). EMBER clu
 together; the product does not, so a same-cluster pair whose titles conflict on a quantity, size or colour
 is relabelled negative before fitting. val.csv is never read here.
 
-    python benchmarks/fit_title_model.py [--brands]   # --brands also rewrites resources/userdict.txt
+    python benchmarks/fit_title_model.py [--brands]   # --brands also rewrites userdict.txt, attribute_words.txt
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import Counter
@@ -47,8 +48,9 @@ C = 1.0
 FOLDS = 3
 SEED = 0
 ATTRIBUTE_KEYS = 40  # the most common attribute keys get a learned weight each
-# Facts that make two listings different items whatever their cluster says (16.5cm vs 18cm, S vs XL, 红 vs 黑).
-HARD_CONFLICTS = ("quantity_conflict", "size_conflict", "colour_conflict")
+# Facts that make two listings different items whatever their cluster says (16.5cm vs 18cm, S vs XL, 红 vs 黑,
+# 连衣裙 vs 半身裙, SHB610 vs SHB650: EMBER lumps a line's colourways, BV4780557 and BV4780682, in one cluster).
+HARD_CONFLICTS = ("quantity_conflict", "size_conflict", "colour_conflict", "type_conflict", "model_conflict")
 
 
 @dataclass
@@ -229,30 +231,70 @@ def fit(train_csv: Path = DATA / "train.csv") -> dict:
     }
 
 
-def write_brand_dictionary(train_csv: Path = DATA / "train.csv", min_listings: int = 2) -> int:
-    """Brands named in the train listings' 品牌 attribute, one per line, for the segmenter and brand rule."""
-    pairs = pd.read_csv(train_csv)
-    seen: Counter[str] = Counter()
-    for side in ("left", "right"):
-        rows = pairs.drop_duplicates(f"id_{side}")
-        for pv in rows[f"pv_pairs_{side}"].dropna():
-            brand = prepare.parse_pv_pairs(pv).get("品牌", "")
-            seen.update(set(title_text.split_values(brand)))
-    brands = sorted(b for b, n in seen.items() if n >= min_listings and len(b) >= 2 and not b.isdigit())
-    header = (
-        "# Brands for the segmenter and the brand rule; written by benchmarks/fit_title_model.py --brands.\n"
+# Attribute keys whose values name the item's maker or number, not what it is like.
+_NAMING_KEYS = ("品牌", "货号", "款号", "型号")
+
+
+def _listing_attributes(pairs: pd.DataFrame) -> list[dict[str, str]]:
+    """Each train listing's attributes, once per listing id."""
+    return [
+        prepare.parse_pv_pairs(pv)
+        for side in ("left", "right")
+        for pv in pairs.drop_duplicates(f"id_{side}")[f"pv_pairs_{side}"].dropna()
+    ]
+
+
+def write_brand_dictionary(train_csv: Path = DATA / "train.csv", min_listings: int = 2) -> tuple[int, int]:
+    """Write resources/attribute_words.txt (the values sellers give the attributes that describe an item, in 3+
+    listings, more often there than as a 品牌) and then resources/userdict.txt (the brands of the train listings'
+    品牌 attribute, one per line, for the segmenter and brand rule). Returns how many of each."""
+    listings = _listing_attributes(pd.read_csv(train_csv))
+    brands: Counter[str] = Counter()
+    described: Counter[str] = Counter()
+    for attributes in listings:
+        brands.update(title_text.split_values(attributes.get("品牌", "")))
+        described.update(
+            {
+                part
+                for key, value in attributes.items()
+                if key not in _NAMING_KEYS
+                for part in title_text.split_values(value)
+            }
+        )
+    words = sorted(
+        w
+        for w, n in described.items()
+        if n >= 3 and n > brands[w] and len(w) >= 2 and re.fullmatch(r"[^\W\d_]+", w)
     )
-    (RESOURCES / "userdict.txt").write_text(header + "\n".join(brands) + "\n", encoding="utf-8")
-    return len(brands)
+    header = "# {} written by benchmarks/fit_title_model.py --brands.\n"
+    (RESOURCES / "attribute_words.txt").write_text(
+        header.format("Words that describe an item in attribute values (never a brand);")
+        + "\n".join(words)
+        + "\n",
+        encoding="utf-8",
+    )
+    title_text.attribute_words.cache_clear()
+    title_text.brand_names.cache_clear()
+    named: Counter[str] = Counter()
+    for attributes in listings:
+        named.update(title_text.brand_names(attributes.get("品牌", "")))
+    kept = sorted(b for b, n in named.items() if n >= min_listings and len(b) >= 2)
+    (RESOURCES / "userdict.txt").write_text(
+        header.format("Brands for the segmenter and the brand rule;") + "\n".join(kept) + "\n",
+        encoding="utf-8",
+    )
+    return len(kept), len(words)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--brands", action="store_true", help="also rewrite resources/userdict.txt")
+    parser.add_argument(
+        "--brands", action="store_true", help="also rewrite userdict.txt and attribute_words.txt"
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
     if args.brands:
-        print(f"brands written: {write_brand_dictionary()}")
+        print("brands, attribute words written: {}, {}".format(*write_brand_dictionary()))
     model = fit()
     (RESOURCES / title_compare.MODEL_RESOURCE).write_text(
         json.dumps(model, ensure_ascii=False, indent=1) + "\n", "utf-8"

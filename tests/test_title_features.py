@@ -9,9 +9,8 @@ import numpy as np
 import pytest
 
 from sourcefinder.match import prepare, title_compare
-from sourcefinder.match.title_features import FEATURES, models_match, pair_features
+from sourcefinder.match.title_features import FACT_DIMENSIONS, FEATURES, models_match, pair_features
 from sourcefinder.match.title_sets import TitleSets
-from sourcefinder.match.title_words import WORD_DIMENSIONS
 
 REAL = Path(__file__).parent / "fixtures" / "titles" / "ember_val_titles.csv"
 
@@ -38,7 +37,7 @@ def _bigrams(info: prepare.TitleInfo) -> set[str]:
 
 def _expected(a: prepare.TitleInfo, b: prepare.TitleInfo) -> dict[str, float]:
     """The features of one pair, written out with Python sets and the fact messages."""
-    counts = dict.fromkeys(("quantity", "size", "colour", "model", "brand", *WORD_DIMENSIONS), (0, 0))
+    counts = dict.fromkeys(("quantity", "size", "colour", "model", "brand", *FACT_DIMENSIONS), (0, 0))
     for kind, (agree, conflict) in title_compare.facts(a, b):
         agreed, conflicted = counts[kind]
         counts[kind] = (agreed + (agree is not None), conflicted + (conflict is not None))

@@ -44,7 +44,8 @@ def test_quantities_that_differ_conflict(a: str, b: str, conflict: str) -> None:
 def test_units_are_normalised_before_comparing(a: str, b: str, dimension: str) -> None:
     ev = _evidence(a, b)
     assert ev.conflicting == []
-    assert [s.split()[0] for s in ev.agreeing] == [dimension]
+    # the dimension, and the product type both name (锅, 保温杯, 充电宝)
+    assert sorted(s.split()[0] for s in ev.agreeing) == sorted([dimension, "品类"])
 
 
 def test_chinese_numerals_count_as_numbers() -> None:
@@ -58,7 +59,7 @@ def test_colours_of_different_families_conflict() -> None:
 
 def test_shades_of_one_colour_family_agree() -> None:
     ev = _evidence("酒红连衣裙", "红色连衣裙")
-    assert ev.conflicting == [] and ev.agreeing == ["颜色 红"]
+    assert ev.conflicting == [] and ev.agreeing == ["品类 连衣裙", "颜色 红"]
 
 
 def test_model_numbers_differ() -> None:
@@ -68,7 +69,10 @@ def test_model_numbers_differ() -> None:
 
 
 def test_longer_model_code_contains_the_shorter() -> None:
-    assert _evidence("羽毛球鞋SHB610", "羽毛球鞋SHB610CR").agreeing == ["型号 SHB610 ~ SHB610CR"]
+    assert _evidence("羽毛球鞋SHB610", "羽毛球鞋SHB610CR").agreeing == [
+        "品类 羽毛球鞋",
+        "型号 SHB610 ~ SHB610CR",
+    ]
 
 
 def test_letter_sizes_conflict() -> None:

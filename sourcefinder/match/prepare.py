@@ -11,7 +11,9 @@ from types import MappingProxyType
 
 from sourcefinder.match.title_text import (
     attribute_models,
+    brand_names,
     normalize,
+    product_types,
     split_values,
     text_colours,
     title_models,
@@ -97,9 +99,9 @@ def parse_pv_pairs(pv_pairs: str | None) -> dict[str, str]:
 
 
 def _all_quantities(text: str) -> list[Quantity]:
-    """The quantities and letter sizes of a normalised text, then its English facts (counts, ordinals, versions,
-    platform and edition words: title_words)."""
-    found = [*find_quantities(text), *find_letter_sizes(text)]
+    """The quantities, letter sizes and product types of a normalised text, then its English facts (counts,
+    ordinals, versions, platform and edition words: title_words)."""
+    found = [*find_quantities(text), *find_letter_sizes(text), *product_types(text)]
     return found + english_facts(text, [q.span for q in found])
 
 
@@ -147,7 +149,7 @@ def prepare(title: str, attributes: Mapping[str, str] | None = None) -> TitleInf
         models |= attribute_models(value)
     articles = {code for value in _pick(attributes, _ARTICLE_KEYS) for code in attribute_models(value)}
     tokens = tokens_of(text)
-    brands = {b for v in _pick(attributes, _BRAND_KEYS) for b in split_values(v)}
+    brands = {b for v in _pick(attributes, _BRAND_KEYS) for b in brand_names(v)}
     brands |= _known_brands().intersection(tokens)
     attrs = {
         sys.intern(k): parts

@@ -15,13 +15,13 @@ from rapidfuzz import fuzz
 
 from sourcefinder.match.prepare import TitleInfo
 from sourcefinder.match.title_features import (
+    FACT_DIMENSIONS,
     PairFeatures,
     models_match,
     pair_features,
 )
 from sourcefinder.match.title_sets import SIZE_DIMENSIONS, TitleRow, TitleSets
 from sourcefinder.match.title_text import resource
-from sourcefinder.match.title_words import WORD_DIMENSIONS
 from sourcefinder.match.units import dimension_label
 
 Message = Callable[[], str]
@@ -84,7 +84,7 @@ def facts(a: TitleInfo | TitleRow, b: TitleInfo | TitleRow) -> list[tuple[str, F
 
     facts = [
         (
-            "size" if dim in SIZE_DIMENSIONS else dim if dim in WORD_DIMENSIONS else "quantity",
+            "size" if dim in SIZE_DIMENSIONS else dim if dim in FACT_DIMENSIONS else "quantity",
             _compare_sets(dimension_label(dim), a.quantities[dim], b.quantities[dim], as_written),
         )
         for dim in sorted(a.quantities.keys() & b.quantities.keys())

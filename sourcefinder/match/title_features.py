@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 # Quantity dimensions that are clothing and shoe sizes (their own features); the others are quantities.
 from sourcefinder.match.title_sets import SIZE_DIMENSIONS, TitleSets
 from sourcefinder.match.title_words import WORD_DIMENSIONS
+from sourcefinder.match.units import PRODUCT_TYPE
+
+# Fact dimensions with their own agree/conflict features: the English word facts and the product type.
+FACT_DIMENSIONS = (*WORD_DIMENSIONS, PRODUCT_TYPE)
 
 BASE_FEATURES = (
     "ratio",
@@ -46,7 +50,7 @@ BASE_FEATURES = (
     "model_conflict",
     "brand_agree",
     "brand_conflict",
-    *(f"{dim}_{side}" for dim in WORD_DIMENSIONS for side in ("agree", "conflict")),
+    *(f"{dim}_{side}" for dim in FACT_DIMENSIONS for side in ("agree", "conflict")),
     "version_one_sided",
     "edition_one_sided",
 )
@@ -58,7 +62,7 @@ BASE_FEATURES = (
 LATIN_READ = tuple(
     name
     for name in BASE_FEATURES
-    if not name.startswith(("model_", *WORD_DIMENSIONS)) and not name.endswith("_one_sided")
+    if not name.startswith(("model_", *FACT_DIMENSIONS)) and not name.endswith("_one_sided")
 )
 FEATURES = (*BASE_FEATURES, "latin", *(f"latin*{name}" for name in LATIN_READ))
 ATTRIBUTE_PREFIX = "attr="
@@ -262,12 +266,12 @@ def pair_features(left: TitleSets, right: TitleSets, ai: np.ndarray, bi: np.ndar
         in_dimensions(met_dims, SIZE_DIMENSIONS),
     )
     words = {}
-    for dim in WORD_DIMENSIONS:
+    for dim in FACT_DIMENSIONS:
         shared, met = in_dimensions(shared_dims, (dim,)), in_dimensions(met_dims, (dim,))
         words[f"{dim}_agree"], words[f"{dim}_conflict"] = met, shared - met
     words_shared, words_met = (
-        in_dimensions(shared_dims, WORD_DIMENSIONS),
-        in_dimensions(met_dims, WORD_DIMENSIONS),
+        in_dimensions(shared_dims, FACT_DIMENSIONS),
+        in_dimensions(met_dims, FACT_DIMENSIONS),
     )
     quantity_shared = _count(shared_dims) - size_shared - words_shared
     quantity_met = _count(met_dims) - size_met - words_met

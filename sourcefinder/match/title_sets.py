@@ -16,12 +16,14 @@ from scipy import sparse
 
 from sourcefinder.match.columns import StringColumn, column
 from sourcefinder.match.ngrams import bigram_keys
+from sourcefinder.match.units import FIT_DIMENSIONS
 
 if TYPE_CHECKING:
     from sourcefinder.match.prepare import TitleInfo
 
-# Quantity dimensions that are clothing and shoe sizes (their own features); the others are quantities.
-SIZE_DIMENSIONS = ("size", "shoe_size")
+# Quantity dimensions that are clothing and shoe sizes and the body a garment fits (their own features); the
+# others are quantities.
+SIZE_DIMENSIONS = ("size", "shoe_size", *FIT_DIMENSIONS)
 # The fixed features, in the order of PairFeatures.columns; per-key attribute features follow as attr=<key>.
 _EMPTY: frozenset[str] = frozenset()
 SEPARATOR = "\x1f"  # between a key and a value in one vocabulary entry ("尺寸\x1f165mm")

@@ -13,7 +13,7 @@ from importlib import resources
 from types import ModuleType
 from typing import Any
 
-from sourcefinder.match.units import Quantity
+from sourcefinder.match.units import PRODUCT_TYPE, Quantity, alternation
 
 _NO_VALUE = {"", "其他", "other", "其它", "无", "none", "null", "other/其他", "其他/other"}
 
@@ -25,10 +25,6 @@ def resource(name: str) -> str:
 def word_list(name: str) -> list[str]:
     lines = (line.strip() for line in resource(name).splitlines())
     return [line for line in lines if line and not line.startswith("#")]
-
-
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 def _first_char_guard(words: Iterable[str]) -> str:
@@ -63,7 +59,44 @@ def _colour_families() -> dict[str, str]:
 @cache
 def _colour_pattern(single_chars: bool) -> re.Pattern[str]:
     words = [w for w in _colour_families() if single_chars or len(w) > 1]
-    return re.compile(_first_char_guard(words) + f"(?:{_alternation(words)})")
+    return re.compile(_first_char_guard(words) + f"(?:{alternation(words)})")
+
+
+@cache
+def _product_types() -> dict:
+    return json.loads(resource("product_types.json"))
+
+
+@cache
+def _product_families() -> dict[str, str]:
+    """Product type word -> family."""
+    return {word: family for family, words in _product_types()["families"].items() for word in words}
+
+
+@cache
+def _product_pattern() -> re.Pattern[str]:
+    words = list(_product_families())
+    return re.compile(_first_char_guard(words) + f"(?:{alternation(words)})")
+
+
+@cache
+def _set_pattern() -> re.Pattern[str]:
+    return re.compile(alternation(_product_types()["sets"]))
+
+
+def product_types(text: str) -> list[Quantity]:
+    """The head nouns of a normalised title as product-type facts (``type: 连衣裙``); a type word written right
+    before another modifies it (T恤连衣裙 is a 连衣裙, 衬衫裙 too), and a set's title (被套床单四件套) lists the
+    nouns of its parts, not its type."""
+    if _set_pattern().search(text):
+        return []
+    found = list(_product_pattern().finditer(text))
+    families = _product_families()
+    return [
+        Quantity(PRODUCT_TYPE, families[m.group(0)], m.group(0), m.span())
+        for k, m in enumerate(found)
+        if k + 1 == len(found) or found[k + 1].start() != m.end()
+    ]
 
 
 @cache
@@ -132,6 +165,7 @@ def _userdict_words() -> list[str]:
 
 _POSSESSIVE = re.compile(r"(?<=[a-z])['’]s(?![a-z])")  # disney's -> disneys, never a size S
 _PUNCT = re.compile(r"[^\w.*×\-/+%]+|_")
+_TILDE_RANGE = re.compile(r"(?<=\d)\s*~\s*(?=\d)")  # 80~130斤 is the range 80-130斤
 _MODEL = re.compile(r"(?=[a-z0-9])(?<![a-z0-9])[a-z0-9]+(?:-[a-z0-9]+)*(?![a-z0-9])")
 
 
@@ -139,7 +173,7 @@ def normalize(text: str) -> str:
     """NFKC (full-width to half-width), traditional to simplified, lowercase, marketing words and punctuation out."""
     text = unicodedata.normalize("NFKC", text or "")
     text = _POSSESSIVE.sub("s", _simplified(text).lower())
-    text = _marketing().sub(" ", text)
+    text = _TILDE_RANGE.sub("-", _marketing().sub(" ", text))
     return " ".join(_PUNCT.sub(" ", text).split())
 
 
@@ -162,6 +196,28 @@ def split_values(value: str) -> frozenset[str]:
     listings with one value share one set)."""
     parts = (p.strip() for p in re.split(r"[/,，;；、|]", normalize(value)))
     return frozenset(p for p in parts if p and p not in _NO_VALUE)
+
+
+_QUALIFIER = re.compile(r"[（(][^）)]*[）)]")
+# A 品牌 value that names no brand: other/其他 glued, "X品牌" (自主品牌, 设计师品牌, 非品牌), "see the description",
+# a bare number.
+_PLACEHOLDER = re.compile(r"(?:other|其他|其它|none|无)+|.*品牌|见描述|见详情|详见描述|\d+")
+
+
+@cache
+def attribute_words() -> frozenset[str]:
+    """Words sellers fill the other attributes with (腰型 高腰, 风格 韩版, 厚薄 加厚): they describe an item and
+    never name its brand."""
+    return frozenset(word_list("attribute_words.txt"))
+
+
+@lru_cache(maxsize=1 << 14)
+def brand_names(value: str) -> frozenset[str]:
+    """The brands of a 品牌 value (``Kangnai/康奈`` -> ``kangnai``, ``康奈``), without the class Taobao's
+    registry files a brand under (``双潮（服饰）`` -> ``双潮``), placeholders and words that describe the item
+    (``高腰``); cached."""
+    parts = split_values(_QUALIFIER.sub(" ", value))
+    return frozenset(p for p in parts if not _PLACEHOLDER.fullmatch(p) and p not in attribute_words())
 
 
 def text_colours(text: str, single_chars: bool = False) -> set[str]:

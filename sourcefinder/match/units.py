@@ -1,13 +1,15 @@
 """Quantities in product titles: numbers with units, normalised to one base unit per dimension.
 
 The tables live in ``resources/units.json``; ``16.5cm``, ``165mm`` and ``16.5厘米`` all become ``length: 165mm``.
+A body weight or height written in a title (``适合200斤``, ``100-140斤可穿``) is a fit range, a size of its own
+(``fit_weight: 140斤``), never the item's weight.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -15,6 +17,8 @@ from typing import NamedTuple
 
 _NUMBER = r"\d+(?:\.\d+)?"
 LETTER_SIZE = "size"  # the dimension of letter sizes (S, M, XL)
+FIT_DIMENSIONS = ("fit_weight", "fit_height")  # body weights and heights the item fits (units.json "fit")
+PRODUCT_TYPE = "type"  # the kind of item a title's head noun names (resources/product_types.json)
 
 
 class Quantity(NamedTuple):
@@ -32,6 +36,11 @@ class _Unit:
     base: str
     factor: float
     numerals: bool
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternative of the words, longest first (so that a longer word wins over its prefix)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 @cache
@@ -52,17 +61,18 @@ def _units() -> dict[str, _Unit]:
 
 def dimension_label(dimension: str) -> str:
     """The Chinese display name of a dimension (``length`` -> ``尺寸``)."""
-    dims = unit_table()["dimensions"]
+    dims = unit_table()["dimensions"] | unit_table()["fit"]["dimensions"]
     if dimension == LETTER_SIZE:
         return unit_table()["letter_size_label"]
+    if dimension == PRODUCT_TYPE:
+        return unit_table()["product_type_label"]
     return dims[dimension]["label"] if dimension in dims else dimension
 
 
 @cache
 def _pattern() -> re.Pattern[str]:
-    spellings = sorted(_units(), key=len, reverse=True)
     numerals = "".join(unit_table()["numerals"])
-    unit = "|".join(re.escape(s) for s in spellings)
+    unit = alternation(_units())
     # A number (or Chinese numerals), optionally more numbers joined by * / x (150*200cm), then a unit.
     # Latin units must not run into more latin letters (2mini is not 2 m).
     number = rf"(?:{_NUMBER}|[{numerals}]+)"
@@ -95,9 +105,53 @@ def _format(value: float, base: str) -> str:
     return f"{round(value, 3):g}{base}"
 
 
+@cache
+def _fit_units() -> dict[str, tuple[str, float, dict]]:
+    """Unit spelling -> (fit dimension, factor to its base unit, the dimension's table)."""
+    dims = unit_table()["fit"]["dimensions"]
+    return {unit: (name, factor, dim) for name, dim in dims.items() for unit, factor in dim["units"].items()}
+
+
+@cache
+def _fit_pattern() -> re.Pattern[str]:
+    fit = unit_table()["fit"]
+    return re.compile(
+        rf"(?P<before>{alternation(fit['before'])})?\s*(?<![a-z0-9.])(?P<low>{_NUMBER})"
+        rf"(?:\s*[-~到至]\s*(?P<high>{_NUMBER}))?\s*(?P<unit>{alternation(_fit_units())})(?![a-z])"
+    )
+
+
+def _is_fit(match: re.Match[str], text: str, dim: dict, value: float) -> bool:
+    """A body value in the plausible range, marked as a fit (or bare, or a range) and not as the item's own."""
+    fit = unit_table()["fit"]
+    low, high = dim["body"]
+    before, after = text[: match.start("low")].rstrip(), text[match.end() :].lstrip()
+    if not low <= value <= high or after.startswith(tuple(fit["item_after"])):
+        return False
+    if match["before"] is None and before.endswith(tuple(fit["item_before"])):  # 净重 (but 体重 is a marker)
+        return False
+    marked = match["before"] is not None or after.startswith(tuple(fit["after"]))
+    return marked or match["unit"] in dim["bare"] or (match["high"] is not None and dim["ranges"])
+
+
+def find_fit_ranges(text: str) -> Iterator[Quantity]:
+    """Body weights and heights a title says the item fits (适合200斤, 100-140斤可穿, 身高155cm), by their upper
+    bound in the base unit (``fit_weight: 140斤``)."""
+    for match in _fit_pattern().finditer(text):
+        name, factor, dim = _fit_units()[match["unit"]]
+        value = float(match["high"] or match["low"]) * factor
+        if _is_fit(match, text, dim, value):
+            span = (match.start("low"), match.end())
+            yield Quantity(name, _format(value, dim["base"]), text[span[0] : span[1]], span)
+
+
 def find_quantities(text: str) -> Iterator[Quantity]:
-    """Every number-with-unit in a normalised (lowercase, half-width) text."""
+    """Every number-with-unit in a normalised (lowercase, half-width) text; fit ranges apart (find_fit_ranges)."""
+    fits = list(find_fit_ranges(text))
+    yield from fits
     for match in _pattern().finditer(text):
+        if any(start < match.end() and match.start() < end for _, _, _, (start, end) in fits):
+            continue
         unit = _units()[match["unit"]]
         parts = re.split(r"\s*[*×x]\s*", match["nums"])
         if not unit.numerals and not parts[0][0].isdigit():
