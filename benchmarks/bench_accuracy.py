@@ -20,6 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from sourcefinder.demo.catalogue import read_photo_edits  # noqa: E402
 from sourcefinder.demo.job import crawl_demo  # noqa: E402
 from sourcefinder.match import title_compare  # noqa: E402
 from sourcefinder.match.evaluation import (  # noqa: E402
@@ -27,6 +28,7 @@ from sourcefinder.match.evaluation import (  # noqa: E402
     calibration,
     calibration_lines,
     read_truth,
+    recall_by_kind,
     score_pairs,
 )
 from sourcefinder.match.index import (  # noqa: E402
@@ -91,6 +93,13 @@ def demo_report(workdir: Path, size: str) -> None:
     )
     reported = {pair for pair, p in zip(ids, probabilities, strict=True) if p >= DEFAULT_MIN_CONFIDENCE}
     print(f"  sourcefinder, best-source metric (issue 14): {best_source_scores(reported, truth).line()}")
+    kinds = read_photo_edits(db_path.parent / "demo-marketplace" / "photo_edits.csv")
+    print("  best-source recall by how the retail listing's main photo was made:")
+    for kind, (found, total) in sorted(recall_by_kind(reported, truth, kinds).items()):
+        target = (
+            f"   target >= 0.95: {'PASS' if found >= 0.95 * total else 'FAIL'}" if kind == "border" else ""
+        )
+        print(f"    {kind:12s} {found:5d} of {total:5d}  recall {found / total:.3f}{target}")
     print("  calibration (demo candidates):")
     print("\n".join(calibration_lines(calibration(probabilities.tolist(), labels.astype(bool).tolist()))))
 
