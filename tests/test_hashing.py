@@ -123,6 +123,16 @@ def _collage(img: Image.Image, others: list[Image.Image], columns: int) -> Image
     return sheet
 
 
+def _gradient_frame(img: Image.Image) -> Image.Image:
+    """A red-to-white gradient frame, 14 % of the side: each of its rows is uniform, its columns are not."""
+    width = int(img.width * 0.14)
+    ramp = np.linspace(0.0, 1.0, img.height + 2 * width)[:, None, None]
+    rows = (1 - ramp) * np.array([200, 30, 40]) + ramp * np.array([250, 250, 250])
+    frame = Image.fromarray(np.repeat(rows, img.width + 2 * width, axis=1).astype(np.uint8), "RGB")
+    frame.paste(img, (width, width))
+    return frame
+
+
 def _nearest(edited: bytes, source: bytes) -> int:
     """The smallest distance of the edited photo's phash or parts to the source photo's phash."""
     hashes, phash = compute_hashes(edited), compute_hashes(source, windows=None)["phash"]
@@ -134,6 +144,7 @@ def _nearest(edited: bytes, source: bytes) -> int:
     [
         (False, lambda img: ImageOps.expand(img.resize((400, 400)), border=40, fill=(200, 40, 40)), 6),
         (True, lambda img: ImageOps.expand(img, border=30, fill=(30, 30, 30)), 6),
+        (True, _gradient_frame, 6),
         (False, lambda img: _banner(img, top=True, over=False), 6),
         (False, lambda img: _banner(img, top=False, over=False), 6),
         (True, lambda img: _banner(img, top=True, over=True), 6),
@@ -145,6 +156,7 @@ def _nearest(edited: bytes, source: bytes) -> int:
     ids=[
         "frame",
         "frame-on-studio-shot",
+        "gradient-frame",
         "banner-added-top",
         "banner-added-bottom",
         "banner-over-studio-shot-top",

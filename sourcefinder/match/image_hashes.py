@@ -143,33 +143,44 @@ def open_image(
         raise ImageError(f"cannot decode image: {type(exc).__name__}: {exc}") from exc
 
 
-def _border_width(lines: np.ndarray, tolerance: int, min_fraction: float) -> int:
-    """How many of the outer half of ``lines`` (outermost first) are near-uniform, one after another."""
+def _border_width(lines: np.ndarray, tolerance: int, min_fraction: float, frames: bool) -> int:
+    """How many of the outer half of ``lines`` (outermost first) are near-uniform, one after another; with
+    ``frames`` also those that repeat the outermost line (the sides of a gradient frame)."""
     half = lines[: (len(lines) + 1) // 2]
     middle = half.shape[1] // 2
     median = np.partition(half, middle, axis=1)[:, middle : middle + 1]
-    uniform = np.count_nonzero(np.abs(half - median) <= tolerance, axis=1) >= min_fraction * half.shape[1]
-    return len(uniform) if uniform.all() else int(np.argmin(uniform))
+    border = np.count_nonzero(np.abs(half - median) <= tolerance, axis=1) >= min_fraction * half.shape[1]
+    if frames:
+        repeated = np.abs(half - half[:1]) <= tolerance
+        border |= np.count_nonzero(repeated, axis=1) >= min_fraction * half.shape[1]
+    return len(border) if border.all() else int(np.argmin(border))
 
 
-def _trim_box(img: Image.Image, tolerance: int, min_fraction: float) -> tuple[int, int, int, int]:
+def _trim_box(
+    img: Image.Image, tolerance: int, min_fraction: float, frames: bool
+) -> tuple[int, int, int, int]:
     rows = np.asarray(img.convert("L"), dtype=np.int16)
     columns = np.ascontiguousarray(rows.T)
     return (
-        _border_width(columns, tolerance, min_fraction),
-        _border_width(rows, tolerance, min_fraction),
-        img.width - _border_width(columns[::-1], tolerance, min_fraction),
-        img.height - _border_width(rows[::-1], tolerance, min_fraction),
+        _border_width(columns, tolerance, min_fraction, frames),
+        _border_width(rows, tolerance, min_fraction, frames),
+        img.width - _border_width(columns[::-1], tolerance, min_fraction, frames),
+        img.height - _border_width(rows[::-1], tolerance, min_fraction, frames),
     )
 
 
 def trim_border(
-    img: Image.Image, tolerance: int = TRIM_TOLERANCE, min_fraction: float = TRIM_MIN_FRACTION
+    img: Image.Image,
+    tolerance: int = TRIM_TOLERANCE,
+    min_fraction: float = TRIM_MIN_FRACTION,
+    frames: bool = False,
 ) -> Image.Image:
     """Cut near-uniform outer rows and columns until none is left; an image without any, or all uniform,
-    is returned as is. Repeated because a frame hides the uniform background inside it."""
-    for _ in range(TRIM_PASSES):
-        left, top, right, bottom = _trim_box(img, tolerance, min_fraction)
+    is returned as is. Repeated because a frame hides the uniform background inside it. ``frames``: the first
+    round also cuts lines that repeat the outermost one, a gradient frame's sides (a query photo's part
+    only: on a studio photo's gradient wall it would cut to a depth that moves with the tone)."""
+    for round_ in range(TRIM_PASSES):
+        left, top, right, bottom = _trim_box(img, tolerance, min_fraction, frames and round_ == 0)
         if (
             right - left < 2
             or bottom - top < 2
@@ -317,8 +328,8 @@ def compute_hashes(source: Source, windows: str | None = "parts") -> dict[str, s
     hashes = {name: hash_to_hex(fn(img if name in UNTRIMMED else trimmed)) for name, fn in HASHES.items()}
     hashes["colour"] = colour_code(rgb)
     if windows == "parts":
-        stripped = strip_bands(img)
-        hashes["phash_parts"] = window_hashes([stripped] * (stripped is not img) + _windows(img, PARTS))
+        stripped = [strip_bands(img), trim_border(img, frames=True)]
+        hashes["phash_parts"] = window_hashes([s for s in stripped if s is not img] + _windows(img, PARTS))
     elif windows == "crops":
         hashes["phash_crops"] = window_hashes(_windows(img, CROPS))
     elif windows is not None:
