@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from sourcefinder.match import title_side
-from sourcefinder.match.hamming import as_uint64
+from sourcefinder.match.hamming import HAVE_NUMBA, as_uint64
 from sourcefinder.match.images import HashMatrix, best_distances
 from sourcefinder.match.index import FactoryIndex
 from sourcefinder.match.scoring import NO_DISTANCE
@@ -79,6 +79,11 @@ def test_best_distances_match_brute_force() -> None:
         return min((int(x ^ y).bit_count() for x in ha for y in hb), default=NO_DISTANCE)
 
     assert got.tolist() == [brute(left[a], right[b]) for a, b in zip(li, ri, strict=True)]
+    if HAVE_NUMBA:  # the compiled kernel a numba Hamming index lends the distances gives the same
+        from sourcefinder.match import hamming_numba
+
+        matrices = HashMatrix.of(left, ("phash",)), HashMatrix.of(right, ("phash",))
+        assert best_distances(*matrices, li, ri, hamming_numba).tolist() == got.tolist()
 
 
 def test_candidates_carry_the_best_photo_distance() -> None:

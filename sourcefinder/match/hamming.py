@@ -92,14 +92,14 @@ class HammingIndex:
         self.backend = _available(backend)
         self.block_pairs = block_pairs
         self._faiss = None
-        self._compiled = None  # hamming_numba, imported (~0.5 s) only for an index that uses it
+        self.compiled = None  # hamming_numba, imported (~0.5 s) only for an index that uses it
         if self.backend == "faiss":
             self._faiss = faiss.IndexBinaryFlat(64)
             self._faiss.add(self._packed(self.hashes))
         if self.backend == "numba":
             from sourcefinder.match import hamming_numba
 
-            self._compiled = hamming_numba
+            self.compiled = hamming_numba
             hamming_numba.warm_up()  # compiled (or read from numba's cache) here, before any fork pool
 
     def __len__(self) -> int:
@@ -141,8 +141,8 @@ class HammingIndex:
         q = as_uint64(queries)
         if not len(q) or not len(self) or max_distance < 0:
             return (np.empty(0, np.int64),) * 3
-        if self._compiled is not None:
-            return self._compiled.range_search(q, self.hashes, max_distance)
+        if self.compiled is not None:
+            return self.compiled.range_search(q, self.hashes, max_distance)
         if self._faiss is not None:
             lims, dist, ids = self._faiss.range_search(self._packed(q), max_distance + 1)
             query_ids = np.repeat(np.arange(len(q)), np.diff(lims.astype(np.int64)))

@@ -77,9 +77,13 @@ class HashMatrix:
         return HashMatrix(np.ascontiguousarray(self.hashes[rows]), np.ascontiguousarray(self.valid[rows]))
 
 
-def best_distances(left: HashMatrix, right: HashMatrix, li: np.ndarray, ri: np.ndarray) -> np.ndarray:
+def best_distances(
+    left: HashMatrix, right: HashMatrix, li: np.ndarray, ri: np.ndarray, compiled: Any = None
+) -> np.ndarray:
     """For each pair (li[k], ri[k]): the smallest distance between any of their hashes, NO_DISTANCE if a side
-    has none (int16)."""
+    has none (int16); with ``compiled`` (the hamming_numba module a numba HammingIndex holds) in its kernel."""
+    if compiled is not None:
+        return compiled.best_pair_distances(left.hashes, left.valid, right.hashes, right.valid, li, ri)
     out = np.full(len(li), NO_DISTANCE, np.int16)
     step = max(1, DISTANCE_BLOCK // (left.hashes.shape[1] * right.hashes.shape[1]))
     for start in range(0, len(li), step):
@@ -125,6 +129,8 @@ class ImageIndex:
             if len(owners):
                 self.searchers[kind] = HammingIndex(matrix.hashes[owners, columns], backend=backend)
                 self.owners[kind] = owners.astype(np.int64)
+        # the numba kernels when the Hamming search compiled them (never imported just for this)
+        self.compiled = next((s.compiled for s in self.searchers.values() if s.compiled is not None), None)
 
     @classmethod
     def of(cls, listings: Sequence[dict[str, Any]], backend: str = "auto") -> ImageIndex:
@@ -162,11 +168,11 @@ class ImageIndex:
         """The best distance per hash kind of each pair (qi[k], fi[k]) over the factory's hashes, mirrors and
         crops, and of their colour codes; NO_DISTANCE where a side has none."""
         found = {
-            kind: best_distances(queries.compared[kind], self.matrices[kind], qi, fi)
+            kind: best_distances(queries.compared[kind], self.matrices[kind], qi, fi, self.compiled)
             for kind in [*IMAGE_KINDS, COLOUR]
         }
         for kind, crops in FACTORY_CROPS.items():
-            cropped = best_distances(queries.compared[kind], self.matrices[crops], qi, fi)
+            cropped = best_distances(queries.compared[kind], self.matrices[crops], qi, fi, self.compiled)
             closer = (cropped >= 0) & ((found[kind] < 0) | (cropped < found[kind]))
             found[kind] = np.where(closer, cropped, found[kind])
         return found
