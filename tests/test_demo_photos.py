@@ -15,7 +15,13 @@ from PIL import Image
 from sourcefinder.demo import build_marketplace, load_catalogue, read_photo_edits
 from sourcefinder.demo.designs import Design, random_design
 from sourcefinder.demo.generator import Generator
-from sourcefinder.demo.main_photos import MAIN_PHOTO_WEIGHTS, OWN_PHOTO, PHOTO_KINDS, reshoot_view
+from sourcefinder.demo.main_photos import (
+    MAIN_PHOTO_WEIGHTS,
+    OWN_PHOTO,
+    PHOTO_KINDS,
+    main_photo_kinds,
+    reshoot_view,
+)
 from sourcefinder.demo.photo_edits import edited_jpeg
 from sourcefinder.demo.photo_layouts import (
     LAYOUT_KINDS,
@@ -290,10 +296,18 @@ def test_the_plan_draws_each_main_photo_as_its_label_says() -> None:
             assert isinstance(edits[main], classes[kind])
 
 
-def test_each_new_kind_is_a_few_percent_of_the_reselling_listings() -> None:
+@pytest.mark.parametrize("count, each", [(5, 0), (20, 1), (72, 5), (410, 29)])
+def test_each_new_kind_is_seven_percent_of_the_main_photos(count: int, each: int) -> None:
+    kinds = main_photo_kinds(random.Random(count), count)
+    counts = Counter(kinds)
+    assert len(kinds) == count and counts["edited"] == count - 7 * each
+    assert all(counts[kind] == each for kind in (*LAYOUT_KINDS, "reshoot"))
+    assert main_photo_kinds(random.Random(count), count) == kinds
+
+
+def test_the_catalogue_resells_in_those_shares() -> None:
     plan = Generator(random.Random(7), 150, 450).plan()
     counts = Counter(kind for _, kind in plan.photo_kinds if kind != OWN_PHOTO)
+    assert set(counts) == set(MAIN_PHOTO_WEIGHTS) and counts.most_common(1)[0][0] == "edited"
     resold = sum(counts.values())
-    assert counts.most_common(1)[0][0] == "edited"
-    assert set(counts) == set(MAIN_PHOTO_WEIGHTS)
-    assert all(0.035 <= counts[kind] / resold <= 0.11 for kind in (*LAYOUT_KINDS, "reshoot")), counts
+    assert all(counts[kind] == round(resold * 0.07) for kind in (*LAYOUT_KINDS, "reshoot")), counts

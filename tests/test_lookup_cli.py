@@ -15,10 +15,10 @@ from sourcefinder.store import database as store
 from tests.lookup_demo import shared_demo
 
 # A retail listing of the small demo (seed 7) and its true factory source.
-RETAIL = "demotaobao:626202739896"
-SOURCE = "demo1688:583938586137"
+RETAIL = "demotaobao:664923612340"
+SOURCE = "demo1688:700393217385"
 # One whose photo no other factory offer shares (in the demo, the items of a family share their photo design).
-PHOTO_RETAIL, PHOTO_SOURCE = "demotaobao:570818906434", "demo1688:662186102181"
+PHOTO_RETAIL, PHOTO_SOURCE = "demotaobao:706223528434", "demo1688:521872852652"
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ def test_stored_url_gives_its_stored_matches_with_the_saving(demo):
     assert answer["kind"] == "stored"
     first = answer["results"][0]
     assert first["factory_id"] == SOURCE
-    assert first["retail_price"] == 12.9
+    assert first["retail_price"] == 196.5
     if first["landed_cost"] is not None:
         assert first["saving"] == pytest.approx(first["retail_landed"] - first["landed_cost"], abs=0.011)
 
@@ -147,7 +147,7 @@ def test_uncrawled_page_is_fetched_through_the_spiders_stored_and_matched(demo, 
         answer = service.text(f"{server.url}/taobao/item.htm?id={RETAIL.split(':')[1]}")
     assert answer.kind == "url"
     assert answer.results[0]["factory_id"] == SOURCE
-    assert answer.query["retail_price"] == 12.9
+    assert answer.query["retail_price"] == 196.5
     sql = "select count(*) from listings where item_id = ? and role = 'retail'"
     stored = store.open_db(db_path).execute(sql, [RETAIL.split(":")[1]]).fetchone()[0]
     assert stored == 1

@@ -65,7 +65,7 @@ def test_photo_and_screenshot_uploads(api, demo, tmp_path):
     shot = retail_screenshot(demo, tmp_path)
     body = api.post("/api/lookup", files={"image": ("s.png", shot, "image/png")}).json()
     assert body["kind"] == "screenshot"
-    assert body["query"]["price"] == 12.9
+    assert body["query"]["price"] == 196.5
     assert body["results"][0]["factory_id"] == SOURCE
 
 

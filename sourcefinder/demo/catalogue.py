@@ -26,10 +26,18 @@ from sourcefinder.demo.generator import Generator
 from sourcefinder.demo.main_photos import PHOTO_KINDS
 from sourcefinder.demo.photos import draw_photos
 
-VERSION = 2
+VERSION = 3
 # (factory offers, retail listings); a number n of factory offers means (n, 3n).
 SIZES = {"small": (30, 80), "default": (150, 450)}
-CASES = ("plain", "size_sibling", "colour_sibling", "two_factories", "look_alike", "no_source")
+CASES = (
+    "plain",
+    "size_sibling",
+    "colour_sibling",
+    "two_factories",
+    "model_sibling",
+    "look_alike",
+    "no_source",
+)
 _OUTPUTS = ("manifest.json", "catalogue.json", "ground_truth.csv", "cases.csv", "photo_edits.csv", "img")
 
 

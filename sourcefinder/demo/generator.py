@@ -10,14 +10,21 @@ from __future__ import annotations
 import functools
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+from sourcefinder.demo import english_kinds as E
 from sourcefinder.demo import kinds as K
 from sourcefinder.demo.designs import Design, random_design, recolour, views_for
-from sourcefinder.demo.main_photos import OWN_PHOTO, plan_main_photo
+from sourcefinder.demo.main_photos import OWN_PHOTO, main_photo_kinds, plan_main_photo
 from sourcefinder.demo.photo_edits import Edit, light_edit
 from sourcefinder.demo.plan import FACTORY_SOURCE, RETAIL_SOURCE, Family, Offer, Plan
+from sourcefinder.demo.titles import factory_title, model_code, retail_title, spell_code
+
+# Families drawn at random are English-titled (export goods with model codes) this often; with the
+# model-sibling lines (all English) about 1 family in 10 is.
+ENGLISH_SHARE = 0.06
 
 
 class Generator:
@@ -29,6 +36,7 @@ class Generator:
         self.n_retail = n_retail
         self.hard = max(2, round(n_factory / 30))
         self.used_ids: set[str] = set()
+        self.used_series: set[tuple[str, str, str]] = set()
         self.out = Plan()
         self.companies: dict[str, list[dict[str, Any]]] = {}
         self.shops = self._shops(max(30, n_retail // 3))
@@ -83,11 +91,15 @@ class Generator:
 
     # products
 
+    def _kind(self) -> K.Kind:
+        """A kind at random: English-titled ``ENGLISH_SHARE`` of the time."""
+        return self.rng.choice(E.ENGLISH_KINDS if self.rng.random() < ENGLISH_SHARE else K.KINDS)
+
     def _family(self, kind: K.Kind) -> Family:
         rng = self.rng
         pattern = "plain" if rng.random() < 0.4 else rng.choice(K.PATTERNS[1:])
         design = random_design(rng, kind.shape, (0, 0, 0), rng.choice(K.ACCENTS), pattern)
-        return Family(
+        family = Family(
             kind=kind,
             design=design,
             words=rng.sample(kind.words, rng.randint(3, 4)),
@@ -95,6 +107,17 @@ class Generator:
             extra={name: rng.choice(values) for name, values in kind.extra.items()},
             price=round(rng.uniform(*kind.price), 1),
         )
+        if kind.line:
+            family.brand = rng.choice(E.BRANDS)
+            family.series = self._series(kind.key, kind.line)
+        return family
+
+    def _series(self, key: str, line: K.ModelLine) -> tuple[str, str]:
+        """The letters of a new English line's model codes, unlike those of the kind's other lines."""
+        free = [(p, t) for p in line.prefixes for t in line.tails if (key, p, t) not in self.used_series]
+        prefix, tail = self.rng.choice(free) if free else (line.prefixes[0], f"V{len(self.used_series)}")
+        self.used_series.add((key, prefix, tail))
+        return prefix, tail
 
     def _look(self, family: Family, colour: str) -> Design:
         return recolour(family.design, K.COLOURS[colour])
@@ -103,20 +126,6 @@ class Generator:
         return ",".join(kind.sizes) if kind.multi_size else self.rng.choice(kind.sizes)
 
     # factory offers
-
-    def _factory_title(self, offer: Offer, with_colour: bool) -> str:
-        rng, family = self.rng, offer.family
-        parts = [rng.choice(K.FACTORY_PREFIXES)] if rng.random() < 0.7 else []
-        if rng.random() < 0.5 and family.material not in family.kind.noun:
-            parts.append(family.material)
-        parts.append(family.kind.noun)
-        parts += family.words
-        if not family.kind.multi_size:
-            parts.insert(rng.randint(len(parts) - len(family.words), len(parts)), offer.size)
-        if with_colour:
-            parts.append(offer.colour)
-        parts += rng.sample(K.FACTORY_SUFFIXES, rng.randint(1, 2))
-        return "".join(parts)
 
     def _tiers(self, price: float) -> tuple[int, list[dict[str, float | int]]]:
         rng = self.rng
@@ -145,9 +154,11 @@ class Generator:
             "货号": f"{kind.code}-{rng.randint(100, 9999)}",
             "产地": company["city"],
         }
+        if kind.line:
+            attributes |= {"品牌": family.brand, "型号": model_code(family, size)}
         offer.data = {
             "id": offer.id,
-            "title": self._factory_title(offer, with_colour),
+            "title": factory_title(rng, family, size, colour if with_colour else None),
             "category": kind.category,
             "unit": kind.unit,
             "price_tiers": tiers,
@@ -193,7 +204,7 @@ class Generator:
         rng, hard, targets = self.rng, self.hard, []
         sized = [k for k in K.KINDS if not k.multi_size]
         for _ in range(hard):  # colour siblings: one design, same size, two or three colours
-            family = self._family(rng.choice(K.KINDS))
+            family = self._family(self._kind())
             size, company = self._size_of(family.kind), self._company(family.kind)
             for colour in rng.sample(family.kind.colours, rng.randint(2, 3)):
                 offer = self._offer(family, colour, size, company, with_colour=True)
@@ -208,7 +219,7 @@ class Generator:
             sibling = self._derived(self._offer(family, colour, second, company, False), offer, lambda: None)
             targets += [("size_sibling", [offer]), ("size_sibling", [sibling])]
         for _ in range(hard):  # one product, two factories; the second re-posts the first one's photos
-            family = self._family(rng.choice(K.KINDS))
+            family = self._family(self._kind())
             colour, size = rng.choice(family.kind.colours), self._size_of(family.kind)
             first_company = self._company(family.kind)
             offer = self._offer(family, colour, size, first_company, rng.random() < 0.5)
@@ -216,33 +227,35 @@ class Generator:
             twin = self._offer(family, colour, size, self._company(family.kind, avoid=first_company), False)
             twin = self._derived(twin, offer, functools.partial(light_edit, rng, twin.company["handle"]))
             targets.append(("two_factories", [offer, twin]))
+        for _ in range(hard):
+            targets += self._model_siblings(self._family(rng.choice(E.ENGLISH_KINDS)))
         while len(self.out.factory) < self.n_factory:
-            family = self._family(rng.choice(K.KINDS))
+            family = self._family(self._kind())
             colour = rng.choice(family.kind.colours)
             offer = self._offer(family, colour, self._size_of(family.kind), self._company(family.kind), False)
             targets.append(("plain", [self._rendered(offer, self._look(family, colour))]))
         return targets
 
-    # retail listings
+    def _model_siblings(self, family: Family) -> list[tuple[str, list[Offer]]]:
+        """One factory's English product line in two or three variants, each its own model code and offer,
+        with the same photos (half the lines) or photos of the same design a little larger or smaller."""
+        rng = self.rng
+        colour, company = rng.choice(family.kind.colours), self._company(family.kind)
+        look = self._look(family, colour)
+        first, *others = rng.sample(family.kind.sizes, rng.randint(2, 3))
+        offer = self._rendered(self._offer(family, colour, first, company, False), look)
+        same_photos = rng.random() < 0.5
+        targets = [("model_sibling", [offer])]
+        for size in others:
+            sibling = self._offer(family, colour, size, company, False)
+            if same_photos:
+                sibling = self._derived(sibling, offer, lambda: None)
+            else:
+                sibling = self._rendered(sibling, replace(look, scale=look.scale * rng.uniform(0.85, 1.15)))
+            targets.append(("model_sibling", [sibling]))
+        return targets
 
-    def _retail_title(
-        self, family: Family, colour: str, size: str, words: Sequence[str], with_colour: bool
-    ) -> str:
-        rng, kind = self.rng, family.kind
-        noun = rng.choice(kind.synonyms) if rng.random() < 0.6 else kind.noun
-        words = [w for w in words if w not in noun]
-        core = [noun] + rng.sample(words, max(1, len(words) - rng.randint(0, 1)))
-        rng.shuffle(core)
-        blocks = [rng.sample(K.RETAIL_STUFFING, rng.randint(1, 3)), core]
-        if not kind.multi_size:
-            blocks.append([size])
-        if with_colour:
-            blocks.append([colour])
-        if rng.random() < 0.5 and family.material not in "".join(core):
-            blocks.append([family.material])
-        rng.shuffle(blocks[1:])
-        separator = " " if rng.random() < 0.25 else ""
-        return separator.join("".join(block) for block in blocks)
+    # retail listings
 
     def _retail_price(self, base: float) -> float:
         price = base * self.rng.uniform(1.2, 4.0)
@@ -256,7 +269,8 @@ class Generator:
         rng, kind = self.rng, family.kind
         shop = rng.choice(self.shops)
         nid = self._new_id(540_000_000_000, 799_999_999_999)
-        attributes = {"品牌": "无品牌", "材质": family.material, "颜色分类": colour, kind.size_attr: size}
+        brand = family.brand or "无品牌"
+        attributes = {"品牌": brand, "材质": family.material, "颜色分类": colour, kind.size_attr: size}
         attributes |= family.extra
         province, city = place if rng.random() < 0.6 else rng.choice(K.RETAIL_PLACES)
         return {
@@ -279,11 +293,11 @@ class Generator:
             ],
         }
 
-    def _resell(self, case: str, offers: list[Offer]) -> None:
+    def _resell(self, case: str, offers: list[Offer], photo_kind: str) -> None:
         rng = self.rng
         source = rng.choice(offers)
         family = source.family
-        title = self._retail_title(family, source.colour, source.size, family.words, case == "colour_sibling")
+        title = retail_title(rng, family, source.colour, source.size, family.words, case == "colour_sibling")
         listing = self._listing(
             family,
             source.colour,
@@ -294,17 +308,22 @@ class Generator:
         )
         if rng.random() < 0.4:
             listing["attributes"]["货号"] = source.data["attributes"]["货号"]
+        if family.kind.line and rng.random() < 0.5:
+            style = rng.choice(("as_is", "hyphen", "lower", "colour"))
+            listing["attributes"]["型号"] = spell_code(
+                rng, model_code(family, source.size), source.colour, style
+            )
         paths = [f"img/taobao/{listing['id']}_0.jpg"]
         others = [
             *source.images[1:],
             rng.choice([o["images"][0] for o in self.out.factory if o["id"] != source.id]),
         ]
         look, seller = self._look(family, source.colour), (listing["handle"], listing["price"])
-        kind = plan_main_photo(rng, self.out, paths[0], source.images[0], look, others, seller)
+        plan_main_photo(rng, photo_kind, self.out, (paths[0], source.images[0]), look, others, seller)
         for extra in rng.sample(source.images[1:], rng.choices((0, 1, 2), (45, 40, 15))[0]):
             paths.append(f"img/taobao/{listing['id']}_{len(paths)}.jpg")
             self.out.edits.append((paths[-1], extra, light_edit(rng, listing["handle"])))
-        self._add_listing(listing, paths, case, kind)
+        self._add_listing(listing, paths, case, photo_kind)
         self.out.truth += [(f"{RETAIL_SOURCE}:{listing['id']}", f"{FACTORY_SOURCE}:{o.id}") for o in offers]
 
     def _unsourced(self, case: str, near: Offer | None) -> None:
@@ -317,11 +336,11 @@ class Generator:
             price = near.data["price_tiers"][0]["price"]
             words = family.words
         else:
-            family = self._family(rng.choice(K.KINDS))
+            family = self._family(self._kind())
             colour, size = rng.choice(family.kind.colours), self._size_of(family.kind)
             place, price = rng.choice(K.RETAIL_PLACES), family.price
-            words = family.words + rng.sample(K.UNSOURCED_WORDS, 2)
-        title = self._retail_title(family, colour, size, words, rng.random() < 0.5)
+            words = family.words + rng.sample(E.UNSOURCED_WORDS if family.kind.line else K.UNSOURCED_WORDS, 2)
+        title = retail_title(rng, family, colour, size, words, rng.random() < 0.5)
         listing = self._listing(family, colour, size, price, place, title)
         paths = [f"img/taobao/{listing['id']}_{i}.jpg" for i in range(rng.randint(1, 3))]
         for path, view in zip(paths, views_for(rng, len(paths)), strict=True):
@@ -351,9 +370,11 @@ class Generator:
         for offers in rng.choices(plain, weights, k=max(0, self.n_retail - len(jobs))):
             jobs.append(("plain", offers))
         rng.shuffle(jobs)
+        resold = sum(1 for case, _ in jobs if case not in ("look_alike", "no_source"))
+        photo_kinds = iter(main_photo_kinds(rng, resold))
         for case, what in jobs:
             if case in ("look_alike", "no_source"):
                 self._unsourced(case, what)
             else:
-                self._resell(case, what)
+                self._resell(case, what, next(photo_kinds))
         return self.out

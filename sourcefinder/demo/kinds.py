@@ -10,6 +10,15 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class ModelLine:
+    """How an English-titled kind's model codes are made: letters, the variant's number, letters (PD65C)."""
+
+    prefixes: tuple[str, ...]
+    tails: tuple[str, ...]
+    numbers: dict[str, str]  # variant (the kind's size) -> its number in the code: "65W" -> "65"
+
+
+@dataclass(frozen=True)
 class Kind:
     """One kind of product (e.g. porcelain spoon) as factories list it."""
 
@@ -31,6 +40,8 @@ class Kind:
     # Boots list every size in one offer; the other kinds sell one size (spec) per offer.
     multi_size: bool = False
     extra: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # English-titled kinds (export listings, english_kinds.py) carry model codes; noun, synonyms and words are English.
+    line: ModelLine | None = None
 
 
 # fmt: off

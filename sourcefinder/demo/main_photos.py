@@ -17,7 +17,7 @@ from sourcefinder.demo.photo_edits import random_edit
 from sourcefinder.demo.photo_layouts import LAYOUT_KINDS, random_layout
 from sourcefinder.demo.plan import Plan
 
-# How often each kind is a reselling listing's main photo (percent).
+# The share of reselling listings whose main photo is of each kind (percent; "edited" takes the rest).
 MAIN_PHOTO_WEIGHTS: dict[str, int] = {"edited": 51} | {kind: 7 for kind in (*LAYOUT_KINDS, "reshoot")}
 OWN_PHOTO = "own_photo"
 PHOTO_KINDS = (*MAIN_PHOTO_WEIGHTS, OWN_PHOTO)
@@ -33,20 +33,29 @@ def reshoot_view(rng: random.Random, design: Design) -> View:
     )
 
 
+def main_photo_kinds(rng: random.Random, count: int) -> list[str]:
+    """The kinds of ``count`` resellers' main photos in MAIN_PHOTO_WEIGHTS' shares (up to rounding), shuffled."""
+    kinds = [kind for kind, weight in MAIN_PHOTO_WEIGHTS.items() for _ in range(round(count * weight / 100))]
+    kinds = [kind for kind in kinds if kind != "edited"]
+    kinds += ["edited"] * (count - len(kinds))
+    rng.shuffle(kinds)
+    return kinds
+
+
 def plan_main_photo(
     rng: random.Random,
+    kind: str,
     plan: Plan,
-    path: str,
-    source: str,
+    paths: tuple[str, str],
     design: Design,
     others: Sequence[str],
     seller: tuple[str, float],
-) -> str:
-    """Add the job drawing a reseller's main photo at ``path`` to the plan, and return its kind.
+) -> None:
+    """Add the job drawing a reseller's main photo of ``kind`` to the plan.
 
-    ``source`` is the factory's main photo of the product (of ``design``), ``others`` photos a collage may
-    use, ``seller`` the shop's watermark handle and the listing's price (for banners)."""
-    kind = rng.choices(list(MAIN_PHOTO_WEIGHTS), list(MAIN_PHOTO_WEIGHTS.values()))[0]
+    ``paths`` are the photo's and the factory's main photo of the product (of ``design``), ``others``
+    photos a collage may use, ``seller`` the shop's watermark handle and the listing's price (for banners)."""
+    path, source = paths
     handle, price = seller
     if kind == "reshoot":
         plan.renders.append((path, design, reshoot_view(rng, design)))
@@ -54,4 +63,3 @@ def plan_main_photo(
         plan.edits.append((path, source, random_edit(rng, handle)))
     else:
         plan.edits.append((path, source, random_layout(rng, kind, others, price)))
-    return kind

@@ -24,6 +24,10 @@ class Family:
     material: str
     extra: dict[str, str]
     price: float
+    brand: str = (
+        ""  # English-titled lines: the brand and the model code's letters around the variant's number
+    )
+    series: tuple[str, str] = ("", "")
 
 
 @dataclass
