@@ -1,16 +1,18 @@
 """Fit the match model (sourcefinder/resources/match_model.json) on demo marketplaces and real titles.
 
-Two sources of candidate pairs, both found and scored by the matcher itself (FactoryIndex):
+Three sources of candidate pairs, all found and scored by the matcher itself (FactoryIndex):
 
 - demo marketplaces of seeds 11 and 12 (the default demo, seed 7, is what `sourcefinder demo` and
-  bench_accuracy.py score, so it is never fitted on). Every pair is used twice: with its photos and with the
-  photos hidden, so that listings without images (feeds, re-shot photos) get a title-only confidence too;
+  bench_accuracy.py score, so it is never fitted on), with issue 14's photo edits and re-shoots. Every pair is
+  used three times: as matched; without the photos' colour codes (a feed's hashes, a database hashed before
+  them: photo_far_uncoloured); and the retail photos asked alone, without a title (a photo-only lookup);
 - the real Taobao titles of EMBER's train.csv (titles only; val.csv is never read here): left listings as
   retail, right ones as factory, split into the title model's universes; a pair is true when both are of one
   cluster and their titles do not conflict on a quantity, size or colour (clusters lump variants together;
-  the product calls those different items).
+  the product calls those different items);
+- the fit half of the English shop titles (bench_english.py; the dev half is never read here), titles only.
 
-The threshold is the best F1 over the pairs of both sources (the demo with its photos).
+The threshold is the best F1 over the pairs of all three sources.
 
     python benchmarks/fit_match_model.py [--workdir /tmp/sourcefinder-fit] [--seeds 11 12]
 """
@@ -18,6 +20,7 @@ The threshold is the best F1 over the pairs of both sources (the demo with its p
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -46,7 +49,8 @@ MODEL = Path(__file__).resolve().parent.parent / "sourcefinder" / "resources" / 
 
 def demo_pairs(workdir: Path, seed: int) -> tuple[list[ScoredPairs], np.ndarray]:
     """Candidate-pair evidence and labels of the demo marketplace of ``seed`` (crawled once, then reused): the
-    pairs as matched, and the same retail photos asked alone (a photo-only lookup: no title)."""
+    pairs as matched, the same pairs without colour codes (a feed's hashes, a database hashed before them), and
+    the same retail photos asked alone (a photo-only lookup: no title)."""
     db_path = workdir / f"seed{seed}" / "sourcefinder.db"
     if not db_path.exists():
         crawl_demo(db_path, seed=seed)
@@ -57,8 +61,10 @@ def demo_pairs(workdir: Path, seed: int) -> tuple[list[ScoredPairs], np.ndarray]
     index = FactoryIndex.build(factories)
     photos_only = [{"id": r["id"], "title": "", "image_hashes": r.get("image_hashes")} for r in retail]
     no_titles = [prepare_listing(listing) for listing in photos_only]
+    matched = index.evidence(retail)
     found = [
-        index.evidence(retail),
+        matched,
+        dataclasses.replace(matched, colour=None),
         index.scored_pairs(
             photos_only,
             no_titles,
@@ -208,7 +214,8 @@ def main() -> None:
         "about": "Logistic regression over sourcefinder.match.scoring.FEATURES; refit with benchmarks/fit_match_model.py",
         "trained_on": f"demo marketplaces, seeds {args.seeds} (default size, with their photos) and EMBER train.csv "
         "candidate pairs (titles only), the English fit half's candidate pairs (bench_english.py, titles only), "
-        "and the demo retail photos asked alone (title_missing); photo_missing <= photo_close",
+        "the demo pairs again without colour codes, and the demo retail photos asked alone (title_missing); "
+        "photo_missing <= photo_close",
         "features": list(FEATURES),
         "coef": [round(float(c), 4) for c in coef],
         "intercept": round(intercept, 4),

@@ -24,6 +24,7 @@ FEATURES = (
     "photo_missing",
     "photo_gap",
     "colour_far",
+    "photo_far_uncoloured",
     "title_missing",
 )
 # Identifiers are never in the demo or the real title data, so their weight is set, not fitted: an equal
@@ -139,18 +140,21 @@ def lead_margins(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarr
 def _photo_features(
     photo: np.ndarray, colour: np.ndarray, group: np.ndarray, groups: int
 ) -> list[np.ndarray]:
-    """photo_close, photo_near, photo_far, photo_missing, photo_gap from the best distances (-1: none), and
+    """photo_close, photo_near, photo_far, photo_missing, photo_gap from the best distances (-1: none);
     colour_far: how far apart the colours of photos that are not the same photo are (a re-shot photo of the
-    item keeps its colours; a photo of another thing mostly does not)."""
+    item keeps its colours; a photo of another thing mostly does not); photo_far_uncoloured: photo_far again
+    where the photos carry no colour code (a feed's hashes, an older database), which weighs it on its own."""
     known = photo >= 0
     best = _group_best(np.where(known, photo, 99.0), group, groups, np.minimum, 99.0)
+    far = np.where(known, np.clip((photo - NEAR) / FAR_SPAN, 0.0, 1.0), 0.0)
     return [
         known & (photo <= CLOSE),
         known & (photo > CLOSE) & (photo <= NEAR),
-        np.where(known, np.clip((photo - NEAR) / FAR_SPAN, 0.0, 1.0), 0.0),
+        far,
         ~known,
         np.where(known, np.minimum((photo - best) / 10, 2.0), 0.0),
         np.where(known & (photo > NEAR) & (colour >= 0), np.minimum(colour / COLOUR_APART, 1.0), 0.0),
+        np.where(colour < 0, far, 0.0),
     ]
 
 
