@@ -10,7 +10,7 @@ from sourcefinder.match import title_compare
 from sourcefinder.match.evaluation import best_source_scores, calibration
 from sourcefinder.match.index import FactoryIndex
 from sourcefinder.match.prepare import prepare
-from sourcefinder.match.scoring import lead_margins
+from sourcefinder.match.scoring import FEATURES, ScoredPairs, feature_matrix, lead_margins
 
 
 def _features(a: str, b: str) -> dict[str, float]:
@@ -121,6 +121,77 @@ def test_a_code_conflict_keeps_other_models_of_one_line_out() -> None:
     found = index.query(title="panasonic nn-sn667w microwave oven white", k=5)
     assert [m.factory_id for m in found if m.same_item] == ["f:0"]
     assert max(m.confidence for m in found[1:]) < 0.1
+
+
+# Real retail titles of the English fit half with their Google candidates: the matcher before title_best and
+# the latin weights reported every one of these at >= 0.45 (an upgrade, an academic copy, a crossgrade of the
+# same line); one identical item has one source.
+ONE_SOURCE = [
+    (
+        "adobe premiere pro cs3",
+        ["adobe premiere pro cs3", "adobe premiere pro cs3 academic", "adobe premiere pro cs3 upgrade"],
+    ),
+    (
+        "adobe photoshop cs3 extended [mac]",
+        [
+            "adobe photoshop cs3 extended for mac",
+            "adobe photoshop cs3 extended for mac academic",
+            "adobe photoshop cs3 extended for mac upgrade",
+            "adobe photoshop cs3 extended - complete package - 1 user - academic - cd - mac",
+        ],
+    ),
+    (
+        "adobe creative suite cs3 web standard [mac]",
+        ["adobe cs3 web standard", "adobe cs3 web standard upgrade", "adobe cs3 web standard academic"],
+    ),
+    (
+        "steinberg cubase studio 4",
+        [
+            "steinberg cubase studio 4 software music production software",
+            "steinberg cubase 4 software music production software",
+            "steinberg cubase studio 4 software - competitive crossgrade music production software",
+            "steinberg cubase studio 4 software - educational discount music production software",
+            "steinberg cubase 4 software - educational discount music production software",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("retail", "candidates"), ONE_SOURCE)
+def test_one_identical_item_has_one_source(retail: str, candidates: list[str]) -> None:
+    """Of several near-identical candidates (editions, upgrades, crossgrades of one product) only the best one
+    reaches the threshold, the first of ``candidates``."""
+    factory = [title for _, titles in ONE_SOURCE for title in titles]
+    index = FactoryIndex.build(
+        [{"id": f"f:{k}", "title": t, "attributes": {}} for k, t in enumerate(factory)]
+    )
+    found = index.query(title=retail, k=10)
+    assert [m.factory_id for m in found if m.same_item] == [f"f:{factory.index(candidates[0])}"]
+
+
+@pytest.mark.parametrize(
+    ("probabilities", "known", "best"),
+    [
+        ([0.9, 0.2, 0.2], [True] * 3, [1, 0, 0]),
+        ([0.3, 0.3, 0.1], [True] * 3, [1, 1, 0]),  # a tie: both are the best
+        ([0.05], [True], [1]),  # a lone candidate is its listing's best
+        ([0.9, 0.2], [False] * 2, [0, 0]),  # a photo-only lookup reads no title features
+    ],
+)
+def test_title_best_marks_a_listings_best_title_candidate(
+    probabilities: list[float], known: list[bool], best: list[int]
+) -> None:
+    n = len(probabilities)
+    pairs = ScoredPairs(
+        *(np.zeros(n, int), np.arange(n), np.array(probabilities)),
+        *(np.full(n, -1), np.full(n, -1), np.zeros(n, int), np.full(n, 0.5)),
+        title_known=np.array(known),
+        latin=np.ones(n),
+    )
+    x = feature_matrix(pairs)
+    assert x[:, FEATURES.index("title_best")].tolist() == best
+    assert x[:, FEATURES.index("latin*title_best")].tolist() == best
+    assert x[:, FEATURES.index("latin")].tolist() == [float(k) for k in known]
 
 
 def test_lead_is_the_margin_over_the_best_other_candidate() -> None:

@@ -199,9 +199,8 @@ class FactoryIndex:
             images,
             TitleIndex.from_parts(named("titles.")),
         )
-        index.query(
-            title="warm 500ml"
-        )  # the segmenter, the fitted models and the kernels, before any user asks
+        # the segmenter, the fitted models and the kernels, before any user asks
+        index.query(title="warm 500ml")
         return index
 
     # --- answering ----------------------------------------------------------------------------------------
@@ -351,6 +350,7 @@ class FactoryIndex:
             found.cosine,
             np.full(len(found), has_text),
             found.distances["colour"],
+            features.matrix(["latin"])[:, 0],
         )
 
     def score(

@@ -26,6 +26,9 @@ FEATURES = (
     "colour_far",
     "photo_far_uncoloured",
     "title_missing",
+    "title_best",
+    "latin",
+    *(f"latin*{name}" for name in ("title_logit", "title_gap", "title_lead", "title_cosine", "title_best")),
 )
 # Identifiers are never in the demo or the real title data, so their weight is set, not fitted: an equal
 # GTIN/MPN multiplies the odds by e^6 (~400), a different one divides them by as much.
@@ -52,6 +55,7 @@ class ScoredPairs:
     title_cosine: np.ndarray  # TF-IDF cosine of the titles in the factory index's weights
     title_known: np.ndarray | None = None  # False where the query has no title (a photo-only lookup)
     colour: np.ndarray | None = None  # bits between the closest colour codes of both sides, NO_DISTANCE: none
+    latin: np.ndarray | None = None  # Latin-script share of the query title (title_features.latin_share)
 
     def __len__(self) -> int:
         return len(self.retail)
@@ -164,22 +168,33 @@ def _colours(pairs: ScoredPairs) -> np.ndarray:
 
 
 def feature_matrix(pairs: ScoredPairs) -> np.ndarray:
-    """One row of FEATURES per pair; gaps are measured against the best candidate of the same retail listing.
-    A pair whose query has no title reads no title features: they are 0 and ``title_missing`` is 1, so that
-    the photo is the evidence (a comparison that is missing counts neither for nor against)."""
+    """One row of FEATURES per pair; gaps are measured against the best candidate of the same retail listing
+    (``title_best``: 1 for the best, a lone candidate included). A pair whose query has no title reads no title
+    features: they are 0 and ``title_missing`` is 1, so that the photo is the evidence (a comparison that is
+    missing counts neither for nor against). ``latin*<feature>`` is the title feature times the Latin share of
+    the query's title: English shop titles weigh the title evidence and the competition among a listing's
+    candidates apart from Chinese ones (docs/matching.md)."""
     n = len(pairs)
     known = np.ones(n, bool) if pairs.title_known is None else np.asarray(pairs.title_known, bool)
     group = pd.factorize(np.asarray(pairs.retail))[0]  # np.unique(return_inverse=True) is ~10x slower
     groups = int(group.max(initial=-1)) + 1
     title = np.where(known, logits(np.asarray(pairs.title_probability, float)), 0.0)
     best_title = _group_best(np.where(known, title, -99.0), group, groups, np.maximum, -99.0)
-    columns = [
+    title_columns = [
         title,
         np.where(known, np.minimum(best_title - title, 10.0) / 5, 0.0),
         np.where(known, lead_margins(np.where(known, title, -99.0), group, groups), 0.0),
         np.where(known, np.asarray(pairs.title_cosine, float), 0.0),
+    ]
+    best = (known & (title >= best_title)).astype(float)
+    latin = np.zeros(n) if pairs.latin is None else np.where(known, np.asarray(pairs.latin, float), 0.0)
+    columns = [
+        *title_columns,
         *_photo_features(pairs.photo.astype(float), _colours(pairs), group, groups),
         (~known).astype(float),
+        best,
+        latin,
+        *(latin * column for column in (*title_columns, best)),
     ]
     return np.column_stack(columns).astype(float).reshape(n, len(FEATURES))
 
