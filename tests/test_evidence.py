@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from sourcefinder.match import prepare, title_compare, title_index
@@ -62,6 +64,18 @@ def test_the_same_photo_never_lowers_confidence_and_a_different_one_does():
         _pairs((0, 0, SPOON, title), (1, 0, SPOON, title, 3, 4), (2, 0, SPOON, title, 30, 29))
     )
     assert same >= none > far
+
+
+def test_a_photo_of_another_colour_counts_against_and_a_reshoot_keeps_the_title():
+    """Issue 14: photos far apart (another shot) leave the title to carry a re-shot item when their colours
+    agree, and count against the pair when they show other colours (another thing)."""
+    title = "陶瓷勺子家用汤勺 工厂直供"
+    rows = [(k, 0, SPOON, title, *photo) for k, photo in enumerate([(), (26, 27), (26, 27), (26, 27)])]
+    pairs = dataclasses.replace(_pairs(*rows), colour=np.array([NO_DISTANCE, 0, 6, NO_DISTANCE]))
+    no_photo, reshot, other_colour, uncoloured = confidences(pairs)  # one retail listing each
+    assert reshot > other_colour and uncoloured > other_colour
+    assert other_colour < no_photo  # a different photo is not ignored
+    assert other_colour < fitted_threshold()
 
 
 def test_a_size_conflict_is_not_a_match_even_with_the_same_photo():
