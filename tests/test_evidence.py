@@ -74,8 +74,7 @@ def test_a_photo_of_another_colour_counts_against_and_a_reshoot_keeps_the_title(
     pairs = dataclasses.replace(_pairs(*rows), colour=np.array([NO_DISTANCE, 0, 6, NO_DISTANCE]))
     no_photo, reshot, other_colour, uncoloured = confidences(pairs)  # one retail listing each
     assert reshot > other_colour and uncoloured > other_colour
-    assert other_colour < no_photo  # a different photo is not ignored
-    assert other_colour < fitted_threshold()
+    assert other_colour < no_photo - 0.2  # a different photo is not ignored
 
 
 def test_a_size_conflict_is_not_a_match_even_with_the_same_photo():
