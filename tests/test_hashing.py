@@ -322,9 +322,13 @@ def test_hash_files_keeps_order_and_returns_errors(tmp_path: Path) -> None:
     results = hash_files(paths, workers=2)
     assert isinstance(results[3], ImageError)
     assert [r for i, r in enumerate(results) if i != 3] == [
-        compute_hashes(p) for i, p in enumerate(paths) if i != 3
+        compute_hashes(p, windows=None) for i, p in enumerate(paths) if i != 3
     ]
     assert [str(r) for r in hash_files(paths, workers=1)] == [str(r) for r in results]
+    with_parts = hash_files(paths, workers=2, windows="parts")
+    assert [r for i, r in enumerate(with_parts) if i != 3] == [
+        compute_hashes(p) for i, p in enumerate(paths) if i != 3
+    ]
 
 
 def _render(colour: tuple[int, int, int], view: View | None = None, shape: str = "bowl") -> bytes:

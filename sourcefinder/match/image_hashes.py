@@ -7,6 +7,7 @@ every hash in ``HASHES`` is computed from that one small image. See docs/hashing
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 from collections.abc import Callable, Sequence
@@ -337,18 +338,21 @@ def compute_hashes(source: Source, windows: str | None = "parts") -> dict[str, s
     return hashes
 
 
-def _hash_or_error(source: Source) -> dict[str, str] | ImageError:
+def _hash_or_error(source: Source, windows: str | None = None) -> dict[str, str] | ImageError:
     try:
-        return compute_hashes(source)
+        return compute_hashes(source, windows)
     except ImageError as exc:
         return exc
 
 
-def hash_files(paths: Sequence[Source], workers: int | None = None) -> list[dict[str, str] | ImageError]:
-    """compute_hashes for many files on a process pool, in order; a file that fails gives its ImageError."""
+def hash_files(
+    paths: Sequence[Source], workers: int | None = None, windows: str | None = None
+) -> list[dict[str, str] | ImageError]:
+    """compute_hashes for many files on a process pool, in order, with ``windows`` (None: as a crawl hashes
+    every photo but a listing's main one); a file that fails gives its ImageError."""
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(paths) < 2 * workers:
-        return [_hash_or_error(p) for p in paths]
+        return [_hash_or_error(p, windows) for p in paths]
     chunksize = max(1, min(64, len(paths) // (workers * 4)))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_hash_or_error, paths, chunksize=chunksize))
+        return list(pool.map(functools.partial(_hash_or_error, windows=windows), paths, chunksize=chunksize))
