@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import random
+
 import pytest
 from scrapy import Spider
 from scrapy.exceptions import DropItem
@@ -10,6 +13,8 @@ from scrapy.utils.test import get_crawler
 from pipelines.storage import SQLitePipeline, failed_requests_message
 from pipelines.validate import ValidationPipeline
 from sourcefinder.crawling.items import Listing
+from sourcefinder.demo.designs import random_design
+from sourcefinder.demo.render import jpeg_bytes, render_product
 from sourcefinder.store import database as store
 
 
@@ -123,3 +128,22 @@ def test_pipelines_and_spiders_default_their_settings_under_plain_scrapy(tmp_pat
 
     spider = RetailSpider.from_crawler(get_crawler(RetailSpider), start_url="https://s.taobao.com/search?q=x")
     assert spider.max_pages == MAX_PAGES
+
+
+@pytest.mark.parametrize(("role", "windows"), [("retail", "phash_parts"), ("factory", "phash_crops")])
+def test_hashing_adds_the_windows_of_a_listings_main_photo_only(tmp_path, make_listing, role, windows):
+    """A retail main photo carries its parts (a query's), a factory main photo its crops; other photos neither."""
+    from pipelines.hashing import HashingPipeline
+
+    crawler = _crawler(tmp_path, IMAGES_STORE=str(tmp_path))
+    images = []
+    for n, colour in enumerate(((200, 40, 40), (40, 90, 200))):
+        design = random_design(random.Random(n), "bowl", colour, (250, 250, 245), "dots")
+        (tmp_path / f"{n}.jpg").write_bytes(jpeg_bytes(render_product(design), 80))
+        images.append({"url": f"https://img.example/{n}.jpg", "path": f"{n}.jpg", "checksum": str(n)})
+    item = Listing(make_listing("1", role=role))
+    item["images"] = images
+    hashed = asyncio.run(HashingPipeline.from_crawler(crawler).process_item(item))
+    main, other = hashed["image_hashes"]
+    assert main[windows] and windows not in other and "colour" in main and "colour" in other
+    assert not {"phash_parts", "phash_crops"} - {windows} & set(main)
