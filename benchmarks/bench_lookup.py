@@ -139,7 +139,7 @@ def main() -> None:
         ]
         titles = [r["title"] for r in retail][: args.queries]
         photos = [demo.photo(r["id"]).read_bytes() for r in retail][: args.queries]
-        shot = screenshot(demo.root, "demotaobao:767410763325", Path(scratch) / "shot.png")
+        shot = screenshot(demo.root, retail[0]["id"], Path(scratch) / "shot.png")  # a demo listing's page
 
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()

@@ -3,7 +3,7 @@ import pytest
 
 from sourcefinder.match import title_side
 from sourcefinder.match.hamming import HAVE_NUMBA, as_uint64
-from sourcefinder.match.images import HashMatrix, best_distances
+from sourcefinder.match.images import PARTS_SEARCH_TOP_N, HashMatrix, ImageIndex, QueryHashes, best_distances
 from sourcefinder.match.index import FactoryIndex
 from sourcefinder.match.scoring import NO_DISTANCE
 from sourcefinder.match.workers import Workers
@@ -102,3 +102,20 @@ def test_exhaustive_scoring_finds_what_the_index_finds_above_threshold() -> None
     indexed = {(m.retail_id, m.factory_id) for m in index.match(retail, 0.4)}
     assert {(f"retail:{i}", f"factory:{i}") for i in range(len(TITLES))} <= exhaustive
     assert exhaustive <= indexed
+
+
+def test_a_query_searched_with_its_parts_keeps_its_closest_photos_only() -> None:
+    """A lookup's parts may be near many factory photos; it keeps the PARTS_SEARCH_TOP_N closest listings
+    (factory k is k % 9 bits from the query)."""
+    photo = 0x0F0F_0F0F_0F0F_0F0F
+    factories = [
+        {"image_hashes": [{"phash": f"{photo ^ ((1 << (k % 9)) - 1):016x}"}]}
+        for k in range(PARTS_SEARCH_TOP_N + 20)
+    ]
+    query = [{"image_hashes": [{"phash": f"{photo:016x}", "phash_parts": f"{photo:016x}"}]}]
+    images = ImageIndex.of(factories, backend="numpy")
+    q, f = images.candidates(QueryHashes.of(query, search_parts=True))
+    assert len(f) == PARTS_SEARCH_TOP_N and set(q) == {0}
+    assert max(k % 9 for k in f) <= sorted(k % 9 for k in range(len(factories)))[PARTS_SEARCH_TOP_N - 1]
+    _, plain = images.candidates(QueryHashes.of(query))
+    assert len(plain) == len(factories)  # a batch keeps every photo within the radius

@@ -22,6 +22,9 @@ FACTORY_CROPS = {"phash": "phash_crops"}
 # The query side's extra hashes per kind (image_hashes.PARTS: a photo without its banner, frame, or a collage's
 # tiles): compared with every candidate pair, searched within the radius only for a single query (a lookup).
 QUERY_PARTS = {"phash": ("phash_parts",), "dhash": ()}
+# A query searched with its parts keeps the factory listings of its this many closest photos: a quarter or a
+# half of a plain photo can be near many of them, and each candidate is scored.
+PARTS_SEARCH_TOP_N = 50
 # Pairs per block of the vectorised distances (times both sides' hash counts): bounds scratch memory.
 DISTANCE_BLOCK = 1 << 20
 
@@ -95,6 +98,19 @@ def best_distances(
     return out
 
 
+def _closest(q: np.ndarray, f: np.ndarray, d: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Of the (query, factory, distance) hits, each query's ``n`` closest factory listings (ties: lower id)."""
+    order = np.lexsort((d, f, q))  # by query, factory, distance: each pair's best hit first
+    q, f, d = q[order], f[order], d[order]
+    best = np.r_[True, (q[1:] != q[:-1]) | (f[1:] != f[:-1])] if len(q) else np.zeros(0, bool)
+    q, f, d = q[best], f[best], d[best]
+    order = np.lexsort((f, d, q))  # by query, distance, factory
+    q, f = q[order], f[order]
+    starts = np.flatnonzero(np.r_[True, q[1:] != q[:-1]]) if len(q) else np.zeros(0, np.int64)
+    rank = np.arange(len(q)) - np.repeat(starts, np.diff(np.r_[starts, len(q)]))
+    return q[rank < n], f[rank < n]
+
+
 @dataclass
 class QueryHashes:
     """The query side's hashes per kind (the factory side holds the mirrors): ``searched`` within the radius of
@@ -102,6 +118,7 @@ class QueryHashes:
 
     searched: dict[str, HashMatrix]
     compared: dict[str, HashMatrix]
+    per_query: int | None = None  # keep each query's this many closest factory listings (None: all)
 
     @classmethod
     def of(cls, listings: Sequence[dict[str, Any]], search_parts: bool = False) -> QueryHashes:
@@ -109,7 +126,7 @@ class QueryHashes:
         compared = {kind: HashMatrix.of(listings, (kind, *QUERY_PARTS[kind])) for kind in IMAGE_KINDS}
         compared[COLOUR] = HashMatrix.of(listings, (COLOUR,))
         if search_parts:
-            return cls(compared, compared)
+            return cls(compared, compared, PARTS_SEARCH_TOP_N)
         return cls({kind: HashMatrix.of(listings, (kind,)) for kind in IMAGE_KINDS}, compared)
 
 
@@ -155,14 +172,18 @@ class ImageIndex:
 
     def candidates(self, queries: QueryHashes) -> tuple[np.ndarray, np.ndarray]:
         """(query position, factory position) of every pair with a photo within the radius of IMAGE_KINDS."""
-        found_q, found_f = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
+        found_q, found_f, found_d = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0, np.int64)]
         for kind, searcher in self.searchers.items():
             query = queries.searched[kind]
             owners, columns = np.nonzero(query.valid)
-            q, entry, _ = searcher.search_arrays(query.hashes[owners, columns], IMAGE_KINDS[kind][2])
+            q, entry, d = searcher.search_arrays(query.hashes[owners, columns], IMAGE_KINDS[kind][2])
             found_q.append(owners.astype(np.int64)[q])
             found_f.append(self.owners[kind][entry])
-        return np.concatenate(found_q), np.concatenate(found_f)
+            found_d.append(d)
+        q, f = np.concatenate(found_q), np.concatenate(found_f)
+        if queries.per_query is None:
+            return q, f
+        return _closest(q, f, np.concatenate(found_d), queries.per_query)
 
     def distances(self, queries: QueryHashes, qi: np.ndarray, fi: np.ndarray) -> dict[str, np.ndarray]:
         """The best distance per hash kind of each pair (qi[k], fi[k]) over the factory's hashes, mirrors and
