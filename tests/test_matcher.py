@@ -119,3 +119,17 @@ def test_a_query_searched_with_its_parts_keeps_its_closest_photos_only() -> None
     assert max(k % 9 for k in f) <= sorted(k % 9 for k in range(len(factories)))[PARTS_SEARCH_TOP_N - 1]
     _, plain = images.candidates(QueryHashes.of(query))
     assert len(plain) == len(factories)  # a batch keeps every photo within the radius
+
+
+def test_a_lookup_without_a_close_photo_is_searched_with_its_parts() -> None:
+    """A collage's tile (a part) finds its source when the photo as a whole finds nothing close."""
+    tile, other = 0x0F0F_0F0F_0F0F_0F0F, 0x3355_AACC_0FF0_9966
+    factories = [
+        {"image_hashes": [{"phash": f"{tile:016x}"}]},
+        {"image_hashes": [{"phash": f"{other:016x}"}]},
+    ]
+    far = ~tile & (1 << 64) - 1  # 64 bits from the tile
+    query = [{"image_hashes": [{"phash": f"{far:016x}", "phash_parts": f"{tile:016x}"}]}]
+    images = ImageIndex.of(factories, backend="numpy")
+    assert images.candidates(QueryHashes.of(query))[1].tolist() == []  # a batch searches the plain photo
+    assert images.candidates(QueryHashes.of(query, search_parts=True))[1].tolist() == [0]

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from sourcefinder.match.hamming import HammingIndex, as_uint64, popcount
-from sourcefinder.match.scoring import NO_DISTANCE
+from sourcefinder.match.scoring import CLOSE, NO_DISTANCE
 
 # Image hashes compared across listings: each retail hash against the factory's same hash and its mirror,
 # within a radius chosen on the hashing benchmark (docs/hashing.md): phash <= 12 or dhash <= 10.
@@ -114,20 +114,19 @@ def _closest(q: np.ndarray, f: np.ndarray, d: np.ndarray, n: int) -> tuple[np.nd
 @dataclass
 class QueryHashes:
     """The query side's hashes per kind (the factory side holds the mirrors): ``searched`` within the radius of
-    IMAGE_KINDS, ``compared`` (with QUERY_PARTS) for the best distance of each candidate pair."""
+    IMAGE_KINDS, ``compared`` (with QUERY_PARTS) for the best distance of each candidate pair; with
+    ``search_parts`` (a lookup), a query without a close photo is searched with its parts too."""
 
     searched: dict[str, HashMatrix]
     compared: dict[str, HashMatrix]
-    per_query: int | None = None  # keep each query's this many closest factory listings (None: all)
+    search_parts: bool = False
 
     @classmethod
     def of(cls, listings: Sequence[dict[str, Any]], search_parts: bool = False) -> QueryHashes:
-        """``search_parts``: search with the parts too (a few queries; a batch searches its plain hashes)."""
+        """``search_parts``: for a few queries (a batch searches its plain hashes only)."""
         compared = {kind: HashMatrix.of(listings, (kind, *QUERY_PARTS[kind])) for kind in IMAGE_KINDS}
         compared[COLOUR] = HashMatrix.of(listings, (COLOUR,))
-        if search_parts:
-            return cls(compared, compared, PARTS_SEARCH_TOP_N)
-        return cls({kind: HashMatrix.of(listings, (kind,)) for kind in IMAGE_KINDS}, compared)
+        return cls({kind: HashMatrix.of(listings, (kind,)) for kind in IMAGE_KINDS}, compared, search_parts)
 
 
 class ImageIndex:
@@ -171,19 +170,30 @@ class ImageIndex:
         return ImageIndex({kind: matrix.take(rows) for kind, matrix in self.matrices.items()}, self.backend)
 
     def candidates(self, queries: QueryHashes) -> tuple[np.ndarray, np.ndarray]:
-        """(query position, factory position) of every pair with a photo within the radius of IMAGE_KINDS."""
+        """(query position, factory position) of every pair with a photo within the radius of IMAGE_KINDS. With
+        ``queries.search_parts``, the queries without a close photo (<= CLOSE) are searched with their parts
+        too, and each query keeps its PARTS_SEARCH_TOP_N closest factory listings."""
+        q, f, d = self._search(queries.searched)
+        if not queries.search_parts:
+            return q, f
+        close = np.zeros(len(next(iter(queries.searched.values()))), bool)
+        close[q[d <= CLOSE]] = True
+        rows = np.flatnonzero(~close)
+        if len(rows):
+            pq, pf, pd = self._search({kind: queries.compared[kind].take(rows) for kind in IMAGE_KINDS})
+            q, f, d = np.r_[q, rows[pq]], np.r_[f, pf], np.r_[d, pd]
+        return _closest(q, f, d, PARTS_SEARCH_TOP_N)
+
+    def _search(self, hashes: dict[str, HashMatrix]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(query position, factory position, distance) of every hash within the radius of IMAGE_KINDS."""
         found_q, found_f, found_d = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0, np.int64)]
         for kind, searcher in self.searchers.items():
-            query = queries.searched[kind]
-            owners, columns = np.nonzero(query.valid)
-            q, entry, d = searcher.search_arrays(query.hashes[owners, columns], IMAGE_KINDS[kind][2])
+            owners, columns = np.nonzero(hashes[kind].valid)
+            q, entry, d = searcher.search_arrays(hashes[kind].hashes[owners, columns], IMAGE_KINDS[kind][2])
             found_q.append(owners.astype(np.int64)[q])
             found_f.append(self.owners[kind][entry])
             found_d.append(d)
-        q, f = np.concatenate(found_q), np.concatenate(found_f)
-        if queries.per_query is None:
-            return q, f
-        return _closest(q, f, np.concatenate(found_d), queries.per_query)
+        return np.concatenate(found_q), np.concatenate(found_f), np.concatenate(found_d)
 
     def distances(self, queries: QueryHashes, qi: np.ndarray, fi: np.ndarray) -> dict[str, np.ndarray]:
         """The best distance per hash kind of each pair (qi[k], fi[k]) over the factory's hashes, mirrors and
