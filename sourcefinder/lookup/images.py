@@ -40,6 +40,8 @@ _CHROME = (
     "优惠",
 )
 WORK_SIDE = 1600
+HASH_SIDE = 256
+"""A screenshot's photo region is hashed from a copy at most this many pixels a side."""
 OCR_SIDE = 1280
 _FREE_SHIPPING = ("包邮", "免运费")
 _SHIPPING_FEE = re.compile(r"(?:运费|快递)\D{0,3}(\d+(?:\.\d{1,2})?)")
@@ -128,8 +130,8 @@ def read_image(data: bytes, ocr: OcrReader, kind: str = "auto") -> ImageQuery:
     img = decode_upload(data)
     lines = ocr.read(img)
     chars = sum(len(_CJK.findall(text)) + sum(c.isalnum() for c in text) for _, text in lines)
-    if kind == "auto" and chars < MIN_TEXT_CHARS:
-        return ImageQuery("photo", hashes=[compute_hashes(_png(img))])
+    if kind == "auto" and chars < MIN_TEXT_CHARS:  # a photo of another shape: hashed as any photo is
+        return ImageQuery("photo", hashes=[compute_hashes(data)])
     query = ImageQuery(
         "screenshot",
         shipping_fee=ocr_shipping(lines),
@@ -140,7 +142,9 @@ def read_image(data: bytes, ocr: OcrReader, kind: str = "auto") -> ImageQuery:
     region = photo_region(img, [box for box, _ in lines])
     if region is not None:
         query.region = region
-        query.hashes = [compute_hashes(_png(img.crop(region)))]
+        photo = img.crop(region)
+        photo.thumbnail((HASH_SIDE, HASH_SIDE))  # the hashes read 32x32: a smaller copy hashes faster
+        query.hashes = [compute_hashes(_png(photo))]
     return query
 
 
