@@ -94,3 +94,12 @@ def test_photo_is_the_best_known_distance():
         *(np.array(v) for v in ([0, 0, 0], [0, 1, 2], [0.5] * 3, [5, -1, -1], [9, 3, -1], [0] * 3, [0.5] * 3))
     )
     assert pairs.photo.tolist() == [5, 3, NO_DISTANCE]
+
+
+def test_a_photo_found_by_a_window_counts_for_the_pair():
+    """A collage's tile or a banner-cut copy (window_close) is evidence where the photos whole are far apart."""
+    title = "陶瓷勺子家用汤勺 工厂直供"
+    rows = [(k, 0, SPOON, title, *photo) for k, photo in enumerate([(26, 27), (26, 27), (26, 27), (3, 4)])]
+    pairs = dataclasses.replace(_pairs(*rows), colour=np.array([3, 3, 3, 0]), window=np.array([26, 9, 3, 3]))
+    far, window_near, window_close, whole = confidences(pairs)  # one retail listing each
+    assert far < window_near < window_close and far < whole

@@ -17,8 +17,10 @@ from sourcefinder.match.scoring import CLOSE, NO_DISTANCE
 IMAGE_KINDS = {"phash": ("phash", "phash_mirror", 12), "dhash": ("dhash", "dhash_mirror", 10)}
 # The colour code of every photo (image_hashes.colour_code): compared, never searched.
 COLOUR = "colour"
-# The factory side's extra hashes per kind (image_hashes.CROPS, of its main photo): compared, never searched.
-FACTORY_CROPS = {"phash": "phash_crops"}
+# The factory side's crops of its main photo (image_hashes.CROPS): compared, never searched.
+FACTORY_CROPS = "phash_crops"
+# The best phash distance of a pair once windows count: the query's parts, the factory's crops (its own evidence).
+WINDOW = "window"
 # The query side's extra hashes per kind (image_hashes.PARTS: a photo without its banner, frame, or a collage's
 # tiles): compared with every candidate pair, searched within the radius only for a single query (a lookup).
 QUERY_PARTS = {"phash": ("phash_parts",), "dhash": ()}
@@ -154,7 +156,7 @@ class ImageIndex:
         matrices = {
             kind: HashMatrix.of(listings, (plain, mirror)) for kind, (plain, mirror, _) in IMAGE_KINDS.items()
         }
-        compared = (COLOUR, *FACTORY_CROPS.values())
+        compared = (COLOUR, FACTORY_CROPS)
         return cls({**matrices, **{name: HashMatrix.of(listings, (name,)) for name in compared}}, backend)
 
     def __len__(self) -> int:
@@ -196,14 +198,16 @@ class ImageIndex:
         return np.concatenate(found_q), np.concatenate(found_f), np.concatenate(found_d)
 
     def distances(self, queries: QueryHashes, qi: np.ndarray, fi: np.ndarray) -> dict[str, np.ndarray]:
-        """The best distance per hash kind of each pair (qi[k], fi[k]) over the factory's hashes, mirrors and
-        crops, and of their colour codes; NO_DISTANCE where a side has none."""
+        """The best distance of each pair (qi[k], fi[k]) per hash kind (the photos whole, and the factory's
+        mirrors), of their colour codes, and ``window``: the best phash distance once the query's parts and the
+        factory's crops count too; NO_DISTANCE where a side has none."""
         found = {
-            kind: best_distances(queries.compared[kind], self.matrices[kind], qi, fi, self.compiled)
-            for kind in [*IMAGE_KINDS, COLOUR]
+            kind: best_distances(queries.searched[kind], self.matrices[kind], qi, fi, self.compiled)
+            for kind in IMAGE_KINDS
         }
-        for kind, crops in FACTORY_CROPS.items():
-            cropped = best_distances(queries.compared[kind], self.matrices[crops], qi, fi, self.compiled)
-            closer = (cropped >= 0) & ((found[kind] < 0) | (cropped < found[kind]))
-            found[kind] = np.where(closer, cropped, found[kind])
+        found[COLOUR] = best_distances(queries.compared[COLOUR], self.matrices[COLOUR], qi, fi, self.compiled)
+        parts = queries.compared["phash"]
+        whole = best_distances(parts, self.matrices["phash"], qi, fi, self.compiled)
+        cropped = best_distances(parts, self.matrices[FACTORY_CROPS], qi, fi, self.compiled)
+        found[WINDOW] = np.where((cropped >= 0) & ((whole < 0) | (cropped < whole)), cropped, whole)
         return found

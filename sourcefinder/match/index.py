@@ -351,6 +351,7 @@ class FactoryIndex:
             np.full(len(found), has_text),
             found.distances["colour"],
             features.matrix(["latin"])[:, 0],
+            found.distances["window"],
         )
 
     def score(

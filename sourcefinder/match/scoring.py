@@ -25,6 +25,8 @@ FEATURES = (
     "photo_gap",
     "colour_far",
     "photo_far_uncoloured",
+    "window_close",
+    "window_near",
     "title_missing",
     "title_best",
     "latin",
@@ -56,6 +58,7 @@ class ScoredPairs:
     title_known: np.ndarray | None = None  # False where the query has no title (a photo-only lookup)
     colour: np.ndarray | None = None  # bits between the closest colour codes of both sides, NO_DISTANCE: none
     latin: np.ndarray | None = None  # Latin-script share of the query title (title_features.latin_share)
+    window: np.ndarray | None = None  # best phash distance with the query's parts and the factory's crops
 
     def __len__(self) -> int:
         return len(self.retail)
@@ -142,29 +145,35 @@ def lead_margins(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarr
 
 
 def _photo_features(
-    photo: np.ndarray, colour: np.ndarray, group: np.ndarray, groups: int
+    photo: np.ndarray, colour: np.ndarray, window: np.ndarray, group: np.ndarray, groups: int
 ) -> list[np.ndarray]:
-    """photo_close, photo_near, photo_far, photo_missing, photo_gap from the best distances (-1: none);
-    colour_far: how far apart the colours of photos that are not the same photo are (a re-shot photo of the
-    item keeps its colours; a photo of another thing mostly does not); photo_far_uncoloured: photo_far again
-    where the photos carry no colour code (a feed's hashes, an older database), which weighs it on its own."""
+    """photo_close, photo_near, photo_far, photo_missing, photo_gap from the best distances of the photos
+    whole (-1: none); colour_far: how far apart the colours of photos that are not the same photo (whole or by
+    a window) are (a re-shot photo of the item keeps its colours; a photo of another thing mostly does not);
+    photo_far_uncoloured: photo_far again where the photos carry no colour code (a feed's hashes, an older
+    database); window_close, window_near: a window (a banner cut, a collage tile, a crop) is close or near
+    where the photos whole are not (weaker evidence: windows are many)."""
     known = photo >= 0
     best = _group_best(np.where(known, photo, 99.0), group, groups, np.minimum, 99.0)
     far = np.where(known, np.clip((photo - NEAR) / FAR_SPAN, 0.0, 1.0), 0.0)
+    by_window = known & (photo > NEAR) & (window >= 0)
+    same = (known & (photo <= NEAR)) | (by_window & (window <= NEAR))
     return [
         known & (photo <= CLOSE),
         known & (photo > CLOSE) & (photo <= NEAR),
         far,
         ~known,
         np.where(known, np.minimum((photo - best) / 10, 2.0), 0.0),
-        np.where(known & (photo > NEAR) & (colour >= 0), np.minimum(colour / COLOUR_APART, 1.0), 0.0),
+        np.where(known & ~same & (colour >= 0), np.minimum(colour / COLOUR_APART, 1.0), 0.0),
         np.where(colour < 0, far, 0.0),
+        by_window & (window <= CLOSE),
+        by_window & (window > CLOSE) & (window <= NEAR),
     ]
 
 
-def _colours(pairs: ScoredPairs) -> np.ndarray:
-    """The pairs' colour distances as floats (NO_DISTANCE for all when they were not measured)."""
-    return np.full(len(pairs), float(NO_DISTANCE)) if pairs.colour is None else pairs.colour.astype(float)
+def _measured(values: np.ndarray | None, n: int) -> np.ndarray:
+    """Optional per-pair distances as floats (NO_DISTANCE for all when they were not measured)."""
+    return np.full(n, float(NO_DISTANCE)) if values is None else values.astype(float)
 
 
 def feature_matrix(pairs: ScoredPairs) -> np.ndarray:
@@ -190,7 +199,13 @@ def feature_matrix(pairs: ScoredPairs) -> np.ndarray:
     latin = np.zeros(n) if pairs.latin is None else np.where(known, np.asarray(pairs.latin, float), 0.0)
     columns = [
         *title_columns,
-        *_photo_features(pairs.photo.astype(float), _colours(pairs), group, groups),
+        *_photo_features(
+            pairs.photo.astype(float),
+            _measured(pairs.colour, n),
+            _measured(pairs.window, n),
+            group,
+            groups,
+        ),
         (~known).astype(float),
         best,
         latin,
