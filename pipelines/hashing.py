@@ -15,7 +15,7 @@ from scrapy.utils.asyncio import run_in_thread
 
 from pipelines.images import IMAGES_STORE, describe, image_skipped
 from sourcefinder.listing import listing_id
-from sourcefinder.match.image_hashes import ImageError, compute_hashes
+from sourcefinder.match.image_hashes import HASHES, ImageError, compute_hashes
 from sourcefinder.store import database
 
 logger = logging.getLogger(__name__)
@@ -29,10 +29,18 @@ def main_photo_windows(role: str | None) -> str:
     return "crops" if role == "factory" else "parts"
 
 
+def is_current(stored: dict[str, Any], windows: str | None) -> bool:
+    """Do hashes stored by an earlier crawl hold everything this version computes (the colour code since issue
+    14, and the windows of a main photo)? Older ones are computed again, not reused."""
+    wanted = {*HASHES, "colour", *([f"phash_{windows}"] if windows else [])}
+    return wanted <= stored.keys()
+
+
 class HashingPipeline:
     """Add ``image_hashes`` (every hash of every stored image, with the image's URL and checksum) and
     ``image_phash`` (the main image's phash). An image whose URL and checksum the listing's stored hashes
-    already carry (a re-crawl of an unchanged picture) is not hashed again."""
+    already carry (a re-crawl of an unchanged picture) is not hashed again, unless those hashes are of an older
+    version (``is_current``)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -52,9 +60,9 @@ class HashingPipeline:
         known = self._stored_hashes(adapter) if images else {}
         hashes = []
         for position, image in enumerate(images):
+            windows = main_photo_windows(adapter.get("role")) if position == 0 else None
             result = known.get((image["url"], image.get("checksum")))
-            if result is None:
-                windows = main_photo_windows(adapter.get("role")) if position == 0 else None
+            if result is None or not is_current(result, windows):
                 result = await self._hash(item, self.store / image["path"], image["url"], windows)
             else:
                 self.crawler.stats.inc_value("sourcefinder/images_hash_reused")

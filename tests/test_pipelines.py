@@ -15,6 +15,7 @@ from pipelines.validate import ValidationPipeline
 from sourcefinder.crawling.items import Listing
 from sourcefinder.demo.designs import random_design
 from sourcefinder.demo.render import jpeg_bytes, render_product
+from sourcefinder.match.image_hashes import compute_hashes
 from sourcefinder.store import database as store
 
 
@@ -130,20 +131,48 @@ def test_pipelines_and_spiders_default_their_settings_under_plain_scrapy(tmp_pat
     assert spider.max_pages == MAX_PAGES
 
 
+def _stored_photos(folder) -> list[dict[str, str]]:
+    """Two demo product photos written to ``folder``, as the images pipeline describes stored images."""
+    images = []
+    for n, colour in enumerate(((200, 40, 40), (40, 90, 200))):
+        design = random_design(random.Random(n), "bowl", colour, (250, 250, 245), "dots")
+        (folder / f"{n}.jpg").write_bytes(jpeg_bytes(render_product(design), 80))
+        images.append({"url": f"https://img.example/{n}.jpg", "path": f"{n}.jpg", "checksum": str(n)})
+    return images
+
+
 @pytest.mark.parametrize(("role", "windows"), [("retail", "phash_parts"), ("factory", "phash_crops")])
 def test_hashing_adds_the_windows_of_a_listings_main_photo_only(tmp_path, make_listing, role, windows):
     """A retail main photo carries its parts (a query's), a factory main photo its crops; other photos neither."""
     from pipelines.hashing import HashingPipeline
 
     crawler = _crawler(tmp_path, IMAGES_STORE=str(tmp_path))
-    images = []
-    for n, colour in enumerate(((200, 40, 40), (40, 90, 200))):
-        design = random_design(random.Random(n), "bowl", colour, (250, 250, 245), "dots")
-        (tmp_path / f"{n}.jpg").write_bytes(jpeg_bytes(render_product(design), 80))
-        images.append({"url": f"https://img.example/{n}.jpg", "path": f"{n}.jpg", "checksum": str(n)})
+    images = _stored_photos(tmp_path)
     item = Listing(make_listing("1", role=role))
     item["images"] = images
     hashed = asyncio.run(HashingPipeline.from_crawler(crawler).process_item(item))
     main, other = hashed["image_hashes"]
     assert main[windows] and windows not in other and "colour" in main and "colour" in other
     assert not {"phash_parts", "phash_crops"} - {windows} & set(main)
+
+
+def test_a_recrawl_reuses_current_hashes_and_computes_older_ones_again(tmp_path, make_listing):
+    """Hashes stored before the colour code (or without a main photo's windows) are not reused."""
+    from pipelines.hashing import HashingPipeline
+
+    crawler = _crawler(tmp_path, IMAGES_STORE=str(tmp_path))
+    images = _stored_photos(tmp_path)
+    current = compute_hashes(tmp_path / "0.jpg")  # the main photo's, with its parts
+    older = {k: v for k, v in compute_hashes(tmp_path / "1.jpg", windows=None).items() if k != "colour"}
+    stored = make_listing("1", role="retail")
+    stored["image_hashes"] = [
+        {**current, "url": images[0]["url"], "checksum": "0"},
+        {**older, "url": images[1]["url"], "checksum": "1"},
+    ]
+    store.save_listing(store.open_db(tmp_path / "p.db"), stored)
+    item = Listing(make_listing("1", role="retail"))
+    item["images"] = images
+    hashed = asyncio.run(HashingPipeline.from_crawler(crawler).process_item(item))
+    assert crawler.stats.get_value("sourcefinder/images_hash_reused") == 1
+    assert crawler.stats.get_value("sourcefinder/images_hashed") == 1
+    assert all("colour" in h for h in hashed["image_hashes"])
