@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from sourcefinder.match.hamming import HammingIndex, as_uint64, popcount
-from sourcefinder.match.scoring import CLOSE, NO_DISTANCE
+from sourcefinder.match.scoring import CLOSE, NO_DISTANCE, nearer
 
 # Image hashes compared across listings: each retail hash against the factory's same hash and its mirror,
 # within a radius chosen on the hashing benchmark (docs/hashing.md): phash <= 12 or dhash <= 10.
@@ -21,9 +21,9 @@ COLOUR = "colour"
 FACTORY_CROPS = "phash_crops"
 # The best phash distance of a pair once windows count: the query's parts, the factory's crops (its own evidence).
 WINDOW = "window"
-# The query side's extra hashes per kind (image_hashes.PARTS: a photo without its banner, frame, or a collage's
-# tiles): compared with every candidate pair, searched within the radius only for a single query (a lookup).
-QUERY_PARTS = {"phash": ("phash_parts",), "dhash": ()}
+# The query side's extra phashes (image_hashes.PARTS: a photo without its banner, frame, or a collage's tiles):
+# compared with every candidate pair, searched within the radius only for a single query (a lookup).
+QUERY_PARTS = "phash_parts"
 # A query searched with its parts keeps the factory listings of its this many closest photos: a quarter or a
 # half of a plain photo can be near many of them, and each candidate is scored.
 PARTS_SEARCH_TOP_N = 50
@@ -115,20 +115,24 @@ def _closest(q: np.ndarray, f: np.ndarray, d: np.ndarray, n: int) -> tuple[np.nd
 
 @dataclass
 class QueryHashes:
-    """The query side's hashes per kind (the factory side holds the mirrors): ``searched`` within the radius of
-    IMAGE_KINDS, ``compared`` (with QUERY_PARTS) for the best distance of each candidate pair; with
-    ``search_parts`` (a lookup), a query without a close photo is searched with its parts too."""
+    """The query side's hashes (the factory side holds the mirrors): ``searched`` per kind within the radius of
+    IMAGE_KINDS; ``windows`` (phash and QUERY_PARTS) and ``colours`` compared with each candidate pair; with
+    ``search_parts`` (a lookup), a query without a close photo is searched with its windows too."""
 
     searched: dict[str, HashMatrix]
-    compared: dict[str, HashMatrix]
+    windows: HashMatrix
+    colours: HashMatrix
     search_parts: bool = False
 
     @classmethod
     def of(cls, listings: Sequence[dict[str, Any]], search_parts: bool = False) -> QueryHashes:
         """``search_parts``: for a few queries (a batch searches its plain hashes only)."""
-        compared = {kind: HashMatrix.of(listings, (kind, *QUERY_PARTS[kind])) for kind in IMAGE_KINDS}
-        compared[COLOUR] = HashMatrix.of(listings, (COLOUR,))
-        return cls({kind: HashMatrix.of(listings, (kind,)) for kind in IMAGE_KINDS}, compared, search_parts)
+        return cls(
+            {kind: HashMatrix.of(listings, (kind,)) for kind in IMAGE_KINDS},
+            HashMatrix.of(listings, ("phash", QUERY_PARTS)),
+            HashMatrix.of(listings, (COLOUR,)),
+            search_parts,
+        )
 
 
 class ImageIndex:
@@ -182,14 +186,16 @@ class ImageIndex:
         close[q[d <= CLOSE]] = True
         rows = np.flatnonzero(~close)
         if len(rows):
-            pq, pf, pd = self._search({kind: queries.compared[kind].take(rows) for kind in IMAGE_KINDS})
+            pq, pf, pd = self._search({"phash": queries.windows.take(rows)})
             q, f, d = np.r_[q, rows[pq]], np.r_[f, pf], np.r_[d, pd]
         return _closest(q, f, d, PARTS_SEARCH_TOP_N)
 
     def _search(self, hashes: dict[str, HashMatrix]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(query position, factory position, distance) of every hash within the radius of IMAGE_KINDS."""
+        """(query position, factory position, distance) of every hash of the given kinds within their radius."""
         found_q, found_f, found_d = [np.empty(0, np.int64)], [np.empty(0, np.int64)], [np.empty(0, np.int64)]
         for kind, searcher in self.searchers.items():
+            if kind not in hashes:
+                continue
             owners, columns = np.nonzero(hashes[kind].valid)
             q, entry, d = searcher.search_arrays(hashes[kind].hashes[owners, columns], IMAGE_KINDS[kind][2])
             found_q.append(owners.astype(np.int64)[q])
@@ -205,9 +211,8 @@ class ImageIndex:
             kind: best_distances(queries.searched[kind], self.matrices[kind], qi, fi, self.compiled)
             for kind in IMAGE_KINDS
         }
-        found[COLOUR] = best_distances(queries.compared[COLOUR], self.matrices[COLOUR], qi, fi, self.compiled)
-        parts = queries.compared["phash"]
-        whole = best_distances(parts, self.matrices["phash"], qi, fi, self.compiled)
-        cropped = best_distances(parts, self.matrices[FACTORY_CROPS], qi, fi, self.compiled)
-        found[WINDOW] = np.where((cropped >= 0) & ((whole < 0) | (cropped < whole)), cropped, whole)
+        found[COLOUR] = best_distances(queries.colours, self.matrices[COLOUR], qi, fi, self.compiled)
+        whole = best_distances(queries.windows, self.matrices["phash"], qi, fi, self.compiled)
+        cropped = best_distances(queries.windows, self.matrices[FACTORY_CROPS], qi, fi, self.compiled)
+        found[WINDOW] = nearer(whole, cropped)
         return found

@@ -66,9 +66,13 @@ class ScoredPairs:
     @property
     def photo(self) -> np.ndarray:
         """The best distance over the photo hashes, NO_DISTANCE when neither kind is known."""
-        known = [np.where(d >= 0, d, 99) for d in (self.phash, self.dhash)]
-        best = np.minimum(*known)
-        return np.where(best == 99, NO_DISTANCE, best)
+        return nearer(self.phash, self.dhash)
+
+
+def nearer(*distances: np.ndarray) -> np.ndarray:
+    """Pair by pair, the smallest of the known distances (>= 0); NO_DISTANCE where none is known."""
+    best = np.minimum.reduce([np.where(d >= 0, d, 99) for d in distances])
+    return np.where(best == 99, NO_DISTANCE, best)
 
 
 def photo_message(photo: int | None) -> list[str]:
